@@ -1,0 +1,116 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioFileSystem = Target.Dependency.product(name: "_NIOFileSystem", package: "swift-nio")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let nioConcurrency = Target.Dependency.product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
+let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
+
+let package = Package(
+    name: "wharf",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "wharf", targets: ["wharf"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // Value types of the distribution spec: digests, names, manifests, errors.
+        .target(name: "OCI", dependencies: [crypto], swiftSettings: swiftSettings),
+        // Paths and bytes: the storage driver protocol and the in-memory driver.
+        .target(name: "StorageDriver", dependencies: [nioCore, nioConcurrency], swiftSettings: swiftSettings),
+        .target(
+            name: "StorageFilesystem",
+            dependencies: ["StorageDriver", nioCore, nioPosix, nioFileSystem],
+            swiftSettings: swiftSettings
+        ),
+        // One conformance suite for every storage driver.
+        .target(name: "StorageConformance", dependencies: ["StorageDriver", nioCore], swiftSettings: swiftSettings),
+        // The metadata store protocol, its records and the in-memory store.
+        .target(name: "Metadata", dependencies: ["OCI", nioConcurrency], swiftSettings: swiftSettings),
+        .target(
+            name: "MetadataSQLite",
+            dependencies: ["Metadata", "OCI", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // One conformance suite for every metadata store.
+        .target(name: "MetadataConformance", dependencies: ["Metadata", "OCI"], swiftSettings: swiftSettings),
+        // OCI semantics over a storage driver and a metadata store.
+        .target(
+            name: "Registry",
+            dependencies: ["OCI", "StorageDriver", "Metadata", crypto, nioCore, nioConcurrency, logging],
+            swiftSettings: swiftSettings
+        ),
+        // Settings: defaults, environment.
+        .target(name: "Config", dependencies: [logging], swiftSettings: swiftSettings),
+        // Hummingbird routes, controllers and channel handlers.
+        .target(
+            name: "HTTPAPI",
+            dependencies: ["OCI", "Registry", hummingbird, nioCore, nioPosix, nioHTTP1, logging],
+            swiftSettings: swiftSettings
+        ),
+        // Wires configuration, stores, registry and HTTP into one application.
+        .target(
+            name: "WharfServer",
+            dependencies: [
+                "Config", "HTTPAPI", "Registry", "StorageDriver", "StorageFilesystem", "Metadata", "MetadataSQLite",
+                hummingbird, logging,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "wharf",
+            dependencies: [
+                "WharfServer", "Config", .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "OCITests", dependencies: ["OCI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StorageDriverTests",
+            dependencies: ["StorageDriver", "StorageConformance", "StorageFilesystem", nioCore],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MetadataTests",
+            dependencies: ["Metadata", "MetadataSQLite", "MetadataConformance", "OCI"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RegistryTests",
+            dependencies: ["Registry", "OCI", "StorageDriver", "StorageFilesystem", "Metadata", crypto, nioCore],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HTTPAPITests",
+            dependencies: [
+                "HTTPAPI", "WharfServer", "Registry", "OCI", "StorageDriver", "Metadata", crypto, hummingbird,
+                hummingbirdTesting, nioCore, nioPosix, nioHTTP1,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["WharfServer", "Config", "OCI", crypto, hummingbird, hummingbirdTesting, "wharf"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,139 @@
+import NIOConcurrencyHelpers
+import OCI
+
+/// A store in memory, for tests and as the reference behaviour of the conformance suite.
+public final class InMemoryMetadataStore: MetadataStore {
+    private struct State {
+        var repositories: Set<RepositoryName> = []
+        var blobs: [Digest: BlobRecord] = [:]
+        var links: [RepositoryName: Set<Digest>] = [:]
+        var manifests: [RepositoryName: [Digest: ManifestRecord]] = [:]
+        var tags: [RepositoryName: [Tag: Digest]] = [:]
+        var uploads: [String: UploadRecord] = [:]
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    public init() {}
+
+    public func repositoryExists(_ name: RepositoryName) async throws -> Bool {
+        state.withLockedValue { $0.repositories.contains(name) }
+    }
+
+    public func repositories(after last: String?, limit: Int) async throws -> [RepositoryName] {
+        state.withLockedValue { state in
+            Array(state.repositories.filter { last == nil || $0.value > last! }.sorted().prefix(limit))
+        }
+    }
+
+    public func blob(_ digest: Digest) async throws -> BlobRecord? {
+        state.withLockedValue { $0.blobs[digest] }
+    }
+
+    public func blob(_ digest: Digest, in repository: RepositoryName) async throws -> BlobRecord? {
+        state.withLockedValue { state in
+            state.links[repository]?.contains(digest) == true ? state.blobs[digest] : nil
+        }
+    }
+
+    public func commitBlob(_ blob: BlobRecord, in repository: RepositoryName) async throws {
+        state.withLockedValue { state in
+            if state.blobs[blob.digest] == nil { state.blobs[blob.digest] = blob }
+            state.repositories.insert(repository)
+            state.links[repository, default: []].insert(blob.digest)
+        }
+    }
+
+    public func linkBlob(_ digest: Digest, into repository: RepositoryName) async throws -> Bool {
+        state.withLockedValue { state in
+            guard state.blobs[digest] != nil else { return false }
+            state.repositories.insert(repository)
+            state.links[repository, default: []].insert(digest)
+            return true
+        }
+    }
+
+    public func unlinkBlob(_ digest: Digest, from repository: RepositoryName) async throws -> Bool {
+        state.withLockedValue { state in
+            state.links[repository]?.remove(digest) != nil
+        }
+    }
+
+    public func putManifest(
+        _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tag: Tag?
+    ) async throws {
+        try state.withLockedValue { state in
+            let linked = state.links[repository] ?? []
+            let present = state.manifests[repository] ?? [:]
+            var missing = references.blobs.filter { !linked.contains($0) }
+            missing += references.manifests.filter { present[$0] == nil }
+            guard missing.isEmpty else { throw MetadataError.missingReferences(missing) }
+            state.repositories.insert(repository)
+            if state.blobs[manifest.digest] == nil {
+                state.blobs[manifest.digest] = BlobRecord(digest: manifest.digest, size: manifest.size, createdAt: manifest.createdAt)
+            }
+            state.manifests[repository, default: [:]][manifest.digest] = manifest
+            if let tag { state.tags[repository, default: [:]][tag] = manifest.digest }
+        }
+    }
+
+    public func manifest(_ reference: Reference, in repository: RepositoryName) async throws -> ManifestRecord? {
+        state.withLockedValue { state in
+            switch reference {
+            case .digest(let digest):
+                return state.manifests[repository]?[digest]
+            case .tag(let tag):
+                guard let digest = state.tags[repository]?[tag] else { return nil }
+                return state.manifests[repository]?[digest]
+            }
+        }
+    }
+
+    public func deleteManifest(_ digest: Digest, in repository: RepositoryName) async throws -> Bool {
+        state.withLockedValue { state in
+            guard state.manifests[repository]?.removeValue(forKey: digest) != nil else { return false }
+            state.tags[repository] = state.tags[repository]?.filter { $0.value != digest }
+            return true
+        }
+    }
+
+    public func deleteTag(_ tag: Tag, in repository: RepositoryName) async throws -> Bool {
+        state.withLockedValue { state in
+            state.tags[repository]?.removeValue(forKey: tag) != nil
+        }
+    }
+
+    public func tags(in repository: RepositoryName, after last: String?, limit: Int) async throws -> [Tag] {
+        state.withLockedValue { state in
+            let tags = (state.tags[repository] ?? [:]).keys.filter { last == nil || $0.value > last! }
+            return Array(tags.sorted().prefix(limit))
+        }
+    }
+
+    public func referrers(of digest: Digest, in repository: RepositoryName, artifactType: String?) async throws -> [Descriptor] {
+        state.withLockedValue { state in
+            (state.manifests[repository] ?? [:]).values
+                .filter { $0.subject == digest && (artifactType == nil || $0.artifactType == artifactType) }
+                .sorted { $0.digest < $1.digest }
+                .map(\.descriptor)
+        }
+    }
+
+    public func createUpload(_ upload: UploadRecord) async throws {
+        state.withLockedValue { $0.uploads[upload.id] = upload }
+    }
+
+    public func upload(_ id: String) async throws -> UploadRecord? {
+        state.withLockedValue { $0.uploads[id] }
+    }
+
+    public func deleteUpload(_ id: String) async throws {
+        state.withLockedValue { _ = $0.uploads.removeValue(forKey: id) }
+    }
+
+    public func uploads(startedBefore time: Double) async throws -> [UploadRecord] {
+        state.withLockedValue { state in
+            state.uploads.values.filter { $0.startedAt < time }.sorted { $0.startedAt < $1.startedAt }
+        }
+    }
+}

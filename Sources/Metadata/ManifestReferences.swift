@@ -1,0 +1,15 @@
+import OCI
+
+/// What a manifest points at. The store checks these exist in the repository in the same
+/// transaction that stores the manifest.
+public struct ManifestReferences: Sendable, Equatable {
+    /// Config and layers: blobs linked into the repository.
+    public var blobs: [Digest]
+    /// Child manifests of an index.
+    public var manifests: [Digest]
+
+    public init(blobs: [Digest] = [], manifests: [Digest] = []) {
+        self.blobs = blobs
+        self.manifests = manifests
+    }
+}

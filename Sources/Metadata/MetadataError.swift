@@ -1,0 +1,7 @@
+import OCI
+
+/// Failures a store reports about the data, as opposed to I/O failures of its backend.
+public enum MetadataError: Error, Sendable, Equatable {
+    /// A manifest referenced blobs or child manifests the repository does not hold.
+    case missingReferences([Digest])
+}

@@ -1,0 +1,64 @@
+import OCI
+
+/// Everything the registry records besides bytes: repositories, blobs and their links,
+/// manifests with their references, tags, referrers and upload sessions. Every method is one
+/// transaction, so a check and the write that depends on it cannot be split by another request.
+public protocol MetadataStore: Sendable {
+    // MARK: Repositories
+
+    func repositoryExists(_ name: RepositoryName) async throws -> Bool
+
+    /// Repository names after `last` in lexical order, at most `limit`.
+    func repositories(after last: String?, limit: Int) async throws -> [RepositoryName]
+
+    // MARK: Blobs
+
+    /// A blob known anywhere in the registry.
+    func blob(_ digest: Digest) async throws -> BlobRecord?
+
+    /// A blob linked into `repository`.
+    func blob(_ digest: Digest, in repository: RepositoryName) async throws -> BlobRecord?
+
+    /// Records a committed blob and links it into `repository`, creating the repository.
+    func commitBlob(_ blob: BlobRecord, in repository: RepositoryName) async throws
+
+    /// Links a blob already known to the registry into `repository`; false when it is unknown.
+    func linkBlob(_ digest: Digest, into repository: RepositoryName) async throws -> Bool
+
+    /// Removes a blob's link from `repository`; false when it was not linked.
+    func unlinkBlob(_ digest: Digest, from repository: RepositoryName) async throws -> Bool
+
+    // MARK: Manifests and tags
+
+    /// Stores a manifest (and its tag). Fails with `MetadataError.missingReferences` when a
+    /// referenced blob is not linked into the repository or a child manifest is not in it.
+    func putManifest(
+        _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tag: Tag?
+    ) async throws
+
+    /// The manifest a tag or digest names in `repository`.
+    func manifest(_ reference: Reference, in repository: RepositoryName) async throws -> ManifestRecord?
+
+    /// Deletes a manifest and every tag pointing at it; false when it did not exist.
+    func deleteManifest(_ digest: Digest, in repository: RepositoryName) async throws -> Bool
+
+    /// Deletes one tag; false when it did not exist.
+    func deleteTag(_ tag: Tag, in repository: RepositoryName) async throws -> Bool
+
+    /// Tags after `last` in lexical order, at most `limit`.
+    func tags(in repository: RepositoryName, after last: String?, limit: Int) async throws -> [Tag]
+
+    /// Manifests whose `subject` is `digest`, optionally only those of one artifact type.
+    func referrers(of digest: Digest, in repository: RepositoryName, artifactType: String?) async throws -> [Descriptor]
+
+    // MARK: Upload sessions
+
+    func createUpload(_ upload: UploadRecord) async throws
+
+    func upload(_ id: String) async throws -> UploadRecord?
+
+    func deleteUpload(_ id: String) async throws
+
+    /// Sessions started before `time` (seconds since 1970), for purging.
+    func uploads(startedBefore time: Double) async throws -> [UploadRecord]
+}

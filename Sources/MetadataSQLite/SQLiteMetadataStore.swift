@@ -1,0 +1,273 @@
+import Foundation
+import GRDB
+import Metadata
+import OCI
+
+/// The embedded default store: one SQLite file in WAL mode, readers in parallel with the
+/// writer. Tag lists and the catalog are index range scans, never directory walks.
+public final class SQLiteMetadataStore: MetadataStore {
+    let pool: DatabasePool
+
+    /// Opens (creating and migrating) the database at `path`.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.maximumReaderCount = 8
+        configuration.prepareDatabase { db in
+            // Acknowledged pushes must survive a power cut, not only a crash.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try SQLiteSchema.migrator.migrate(pool)
+    }
+
+    public func close() throws {
+        try pool.close()
+    }
+
+    // MARK: Repositories
+
+    public func repositoryExists(_ name: RepositoryName) async throws -> Bool {
+        try await pool.read { db in try Self.repositoryID(db, name) != nil }
+    }
+
+    public func repositories(after last: String?, limit: Int) async throws -> [RepositoryName] {
+        try await pool.read { db in
+            let names = try String.fetchAll(
+                db.cachedStatement(sql: "SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?"),
+                arguments: [last ?? "", limit]
+            )
+            return try names.map { try RepositoryName($0) }
+        }
+    }
+
+    // MARK: Blobs
+
+    public func blob(_ digest: Digest) async throws -> BlobRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT size, created_at FROM blobs WHERE digest = ?"),
+                arguments: [digest.description]
+            ).map { BlobRecord(digest: digest, size: $0[0], createdAt: $0[1]) }
+        }
+    }
+
+    public func blob(_ digest: Digest, in repository: RepositoryName) async throws -> BlobRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT b.size, b.created_at FROM repositories r
+                        JOIN repository_blobs l ON l.repository_id = r.id
+                        JOIN blobs b ON b.digest = l.digest
+                        WHERE r.name = ? AND l.digest = ?
+                        """
+                ),
+                arguments: [repository.value, digest.description]
+            ).map { BlobRecord(digest: digest, size: $0[0], createdAt: $0[1]) }
+        }
+    }
+
+    public func commitBlob(_ blob: BlobRecord, in repository: RepositoryName) async throws {
+        try await pool.write { db in
+            try Self.insertBlob(db, blob)
+            let id = try Self.ensureRepository(db, repository, now: blob.createdAt)
+            try Self.link(db, blob.digest, into: id, now: blob.createdAt)
+        }
+    }
+
+    public func linkBlob(_ digest: Digest, into repository: RepositoryName) async throws -> Bool {
+        let now = Date().timeIntervalSince1970
+        return try await pool.write { db in
+            let known = try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT 1 FROM blobs WHERE digest = ?"), arguments: [digest.description]
+            )
+            guard known == true else { return false }
+            let id = try Self.ensureRepository(db, repository, now: now)
+            try Self.link(db, digest, into: id, now: now)
+            return true
+        }
+    }
+
+    public func unlinkBlob(_ digest: Digest, from repository: RepositoryName) async throws -> Bool {
+        try await pool.write { db in
+            try db.cachedStatement(
+                sql: """
+                    DELETE FROM repository_blobs WHERE digest = ?
+                    AND repository_id = (SELECT id FROM repositories WHERE name = ?)
+                    """
+            ).execute(arguments: [digest.description, repository.value])
+            return db.changesCount > 0
+        }
+    }
+
+    // MARK: Manifests and tags
+
+    public func putManifest(
+        _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tag: Tag?
+    ) async throws {
+        let annotations = try manifest.annotations.map(Self.encodeAnnotations)
+        try await pool.write { db in
+            let id = try Self.ensureRepository(db, repository, now: manifest.createdAt)
+            let missing =
+                try Self.missing(db, references.blobs, in: id, table: "repository_blobs")
+                + Self.missing(db, references.manifests, in: id, table: "manifests")
+            guard missing.isEmpty else { throw MetadataError.missingReferences(missing) }
+            try Self.insertBlob(db, BlobRecord(digest: manifest.digest, size: manifest.size, createdAt: manifest.createdAt))
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO manifests (repository_id, digest, media_type, size, artifact_type, subject, annotations, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (repository_id, digest) DO NOTHING
+                    """
+            ).execute(arguments: [
+                id, manifest.digest.description, manifest.mediaType, manifest.size, manifest.artifactType,
+                manifest.subject?.description, annotations, manifest.createdAt,
+            ])
+            let insertReference = try db.cachedStatement(
+                sql: """
+                    INSERT INTO manifest_references (repository_id, manifest_digest, child_digest, child_is_manifest)
+                    VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """
+            )
+            for blob in references.blobs {
+                try insertReference.execute(arguments: [id, manifest.digest.description, blob.description, false])
+            }
+            for child in references.manifests {
+                try insertReference.execute(arguments: [id, manifest.digest.description, child.description, true])
+            }
+            if let tag {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO tags (repository_id, name, digest, updated_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (repository_id, name) DO UPDATE SET digest = excluded.digest, updated_at = excluded.updated_at
+                        """
+                ).execute(arguments: [id, tag.value, manifest.digest.description, manifest.createdAt])
+            }
+        }
+    }
+
+    public func manifest(_ reference: Reference, in repository: RepositoryName) async throws -> ManifestRecord? {
+        try await pool.read { db in
+            let row: Row?
+            switch reference {
+            case .digest(let digest):
+                row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT m.digest, m.media_type, m.size, m.artifact_type, m.subject, m.annotations, m.created_at
+                            FROM repositories r JOIN manifests m ON m.repository_id = r.id
+                            WHERE r.name = ? AND m.digest = ?
+                            """
+                    ),
+                    arguments: [repository.value, digest.description]
+                )
+            case .tag(let tag):
+                row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT m.digest, m.media_type, m.size, m.artifact_type, m.subject, m.annotations, m.created_at
+                            FROM repositories r JOIN tags t ON t.repository_id = r.id
+                            JOIN manifests m ON m.repository_id = r.id AND m.digest = t.digest
+                            WHERE r.name = ? AND t.name = ?
+                            """
+                    ),
+                    arguments: [repository.value, tag.value]
+                )
+            }
+            return try row.map(Self.manifestRecord)
+        }
+    }
+
+    public func deleteManifest(_ digest: Digest, in repository: RepositoryName) async throws -> Bool {
+        try await pool.write { db in
+            try db.cachedStatement(
+                sql: """
+                    DELETE FROM manifests WHERE digest = ?
+                    AND repository_id = (SELECT id FROM repositories WHERE name = ?)
+                    """
+            ).execute(arguments: [digest.description, repository.value])
+            return db.changesCount > 0
+        }
+    }
+
+    public func deleteTag(_ tag: Tag, in repository: RepositoryName) async throws -> Bool {
+        try await pool.write { db in
+            try db.cachedStatement(
+                sql: "DELETE FROM tags WHERE name = ? AND repository_id = (SELECT id FROM repositories WHERE name = ?)"
+            ).execute(arguments: [tag.value, repository.value])
+            return db.changesCount > 0
+        }
+    }
+
+    public func tags(in repository: RepositoryName, after last: String?, limit: Int) async throws -> [Tag] {
+        try await pool.read { db in
+            let names = try String.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT t.name FROM repositories r JOIN tags t ON t.repository_id = r.id
+                        WHERE r.name = ? AND t.name > ? ORDER BY t.name LIMIT ?
+                        """
+                ),
+                arguments: [repository.value, last ?? "", limit]
+            )
+            return try names.map { try Tag($0) }
+        }
+    }
+
+    public func referrers(of digest: Digest, in repository: RepositoryName, artifactType: String?) async throws -> [Descriptor] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT m.digest, m.media_type, m.size, m.artifact_type, m.subject, m.annotations, m.created_at
+                        FROM repositories r JOIN manifests m ON m.repository_id = r.id
+                        WHERE r.name = ? AND m.subject = ? AND (?3 IS NULL OR m.artifact_type = ?3)
+                        ORDER BY m.digest
+                        """
+                ),
+                arguments: [repository.value, digest.description, artifactType]
+            )
+            return try rows.map { try Self.manifestRecord($0).descriptor }
+        }
+    }
+
+    // MARK: Upload sessions
+
+    public func createUpload(_ upload: UploadRecord) async throws {
+        try await pool.write { db in
+            try db.cachedStatement(sql: "INSERT INTO uploads (id, repository, started_at) VALUES (?, ?, ?)")
+                .execute(arguments: [upload.id, upload.repository.value, upload.startedAt])
+        }
+    }
+
+    public func upload(_ id: String) async throws -> UploadRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT id, repository, started_at FROM uploads WHERE id = ?"), arguments: [id]
+            ).map(Self.uploadRecord)
+        }
+    }
+
+    public func deleteUpload(_ id: String) async throws {
+        try await pool.write { db in
+            try db.cachedStatement(sql: "DELETE FROM uploads WHERE id = ?").execute(arguments: [id])
+        }
+    }
+
+    public func uploads(startedBefore time: Double) async throws -> [UploadRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT id, repository, started_at FROM uploads WHERE started_at < ? ORDER BY started_at"),
+                arguments: [time]
+            ).map(Self.uploadRecord)
+        }
+    }
+}
+
+extension SQLiteMetadataStore {
+    /// The journal mode in effect ("wal" for a pool), for diagnostics.
+    public func journalMode() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+}

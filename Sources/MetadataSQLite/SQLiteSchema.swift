@@ -1,0 +1,71 @@
+import GRDB
+
+/// The SQLite schema, as numbered migrations: a database written by an older Wharf is
+/// brought forward on open, never rebuilt.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-registry") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE repositories (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE blobs (
+                        digest TEXT PRIMARY KEY,
+                        size INTEGER NOT NULL,
+                        created_at REAL NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE repository_blobs (
+                        repository_id INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+                        digest TEXT NOT NULL REFERENCES blobs(digest),
+                        created_at REAL NOT NULL,
+                        PRIMARY KEY (repository_id, digest)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX repository_blobs_digest ON repository_blobs(digest);
+                    CREATE TABLE manifests (
+                        repository_id INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+                        digest TEXT NOT NULL,
+                        media_type TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        artifact_type TEXT,
+                        subject TEXT,
+                        annotations TEXT,
+                        created_at REAL NOT NULL,
+                        PRIMARY KEY (repository_id, digest)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX manifests_subject ON manifests(repository_id, subject) WHERE subject IS NOT NULL;
+                    CREATE TABLE manifest_references (
+                        repository_id INTEGER NOT NULL,
+                        manifest_digest TEXT NOT NULL,
+                        child_digest TEXT NOT NULL,
+                        child_is_manifest INTEGER NOT NULL,
+                        PRIMARY KEY (repository_id, manifest_digest, child_digest),
+                        FOREIGN KEY (repository_id, manifest_digest)
+                            REFERENCES manifests(repository_id, digest) ON DELETE CASCADE
+                    ) WITHOUT ROWID;
+                    CREATE INDEX manifest_references_child ON manifest_references(repository_id, child_digest);
+                    CREATE TABLE tags (
+                        repository_id INTEGER NOT NULL,
+                        name TEXT NOT NULL,
+                        digest TEXT NOT NULL,
+                        updated_at REAL NOT NULL,
+                        PRIMARY KEY (repository_id, name),
+                        FOREIGN KEY (repository_id, digest)
+                            REFERENCES manifests(repository_id, digest) ON DELETE CASCADE
+                    ) WITHOUT ROWID;
+                    CREATE INDEX tags_digest ON tags(repository_id, digest);
+                    CREATE TABLE uploads (
+                        id TEXT PRIMARY KEY,
+                        repository TEXT NOT NULL,
+                        started_at REAL NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX uploads_started_at ON uploads(started_at);
+                    """
+            )
+        }
+        return migrator
+    }
+}

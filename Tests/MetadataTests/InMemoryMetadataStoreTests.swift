@@ -1,0 +1,10 @@
+import Metadata
+import MetadataConformance
+import Testing
+
+@Suite struct InMemoryMetadataStoreTests {
+    @Test(arguments: MetadataConformance.cases)
+    func conformance(_ check: MetadataConformance.Case) async throws {
+        try await check.run(InMemoryMetadataStore())
+    }
+}

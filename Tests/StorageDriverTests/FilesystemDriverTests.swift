@@ -1,0 +1,42 @@
+import Foundation
+import NIOCore
+import StorageConformance
+import StorageDriver
+import StorageFilesystem
+import Testing
+
+@Suite struct FilesystemDriverTests {
+    @Test(arguments: StorageConformance.cases)
+    func conformance(_ check: StorageConformance.Case) async throws {
+        try await withTemporaryDirectory { root in
+            try await check.run(FilesystemDriver(root: root))
+        }
+    }
+
+    @Test func filesLandUnderTheRootAtTheirPath() async throws {
+        try await withTemporaryDirectory { root in
+            let driver = FilesystemDriver(root: root)
+            try await driver.putContent("/docker/registry/v2/blobs/sha256/ab/abc/data", ByteBuffer(string: "x"))
+            #expect(FileManager.default.fileExists(atPath: root + "/docker/registry/v2/blobs/sha256/ab/abc/data"))
+            #expect(driver.localFilePath("/docker/x") == root + "/docker/x")
+            #expect(driver.localFilePath("/../etc/passwd") == nil)
+        }
+    }
+
+    @Test func listingHidesTemporaryFiles() async throws {
+        try await withTemporaryDirectory { root in
+            let driver = FilesystemDriver(root: root)
+            try await driver.putContent("/d/real", ByteBuffer(string: "x"))
+            #expect(FileManager.default.createFile(atPath: root + "/d/real.tmp-abc", contents: Data("y".utf8)))
+            #expect(try await driver.list("/d") == ["/d/real"])
+        }
+    }
+}
+
+/// Runs `body` with a fresh directory that is removed afterwards.
+func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
+    let path = NSTemporaryDirectory() + "wharf-test-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return try await body(path)
+}
