@@ -29,6 +29,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Value types of the distribution spec: digests, names, manifests, errors.
@@ -62,7 +65,13 @@ let package = Package(
         // Hummingbird routes, controllers and channel handlers.
         .target(
             name: "HTTPAPI",
-            dependencies: ["OCI", "Registry", hummingbird, nioCore, nioPosix, nioHTTP1, logging],
+            dependencies: [
+                "OCI", "Registry", "Metadata", "StorageDriver", hummingbird, nioCore, nioPosix, nioHTTP1, logging,
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Wires configuration, stores, registry and HTTP into one application.
@@ -70,7 +79,7 @@ let package = Package(
             name: "WharfServer",
             dependencies: [
                 "Config", "HTTPAPI", "Registry", "StorageDriver", "StorageFilesystem", "Metadata", "MetadataSQLite",
-                hummingbird, logging,
+                hummingbird, logging, nioCore, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -78,6 +87,7 @@ let package = Package(
             name: "wharf",
             dependencies: [
                 "WharfServer", "Config", .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
+                hummingbird,
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,42 @@
+import HTTPTypes
+import Hummingbird
+import OCI
+import Registry
+
+/// `GET`/`HEAD`/`DELETE /v2/<name>/blobs/<digest>`.
+struct BlobController: Sendable {
+    let services: RegistryServices
+
+    func get(_ name: RepositoryName, digest: Digest, request: Request) async throws -> Response {
+        let content = try await services.blobs.content(digest, in: name)
+        let range = try ByteRangeRequest.resolve(request.headers[.range], size: content.size)
+        var headers: HTTPFields = [
+            .contentType: "application/octet-stream",
+            .dockerContentDigest: digest.description,
+            .eTag: "\"\(digest)\"",
+            .acceptRanges: "bytes",
+            .cacheControl: "max-age=31536000",
+        ]
+        let sent = range ?? 0..<content.size
+        headers[.contentLength] = String(sent.count)
+        let status: HTTPResponse.Status = range == nil ? .ok : .partialContent
+        if let range { headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(content.size)" }
+        if request.method == .head || sent.isEmpty {
+            return Response(status: status, headers: headers)
+        }
+        if request.headers[.wharfSendfileCapable] != nil, let file = content.localFilePath {
+            headers[.wharfSendfile] = SendfileDirective(path: file, range: sent).headerValue
+            return Response(status: status, headers: headers)
+        }
+        let body = ResponseBody(contentLength: Int(sent.count)) { writer in
+            try await content.read(range: range) { chunk in try await writer.write(chunk) }
+            try await writer.finish(nil)
+        }
+        return Response(status: status, headers: headers, body: body)
+    }
+
+    func delete(_ name: RepositoryName, digest: Digest) async throws -> Response {
+        try await services.blobs.delete(digest, in: name)
+        return Response(status: .accepted, headers: [.contentLength: "0", .dockerContentDigest: digest.description])
+    }
+}

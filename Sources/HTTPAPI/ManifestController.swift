@@ -1,0 +1,57 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import OCI
+import Metadata
+import Registry
+
+/// `GET`/`HEAD`/`PUT`/`DELETE /v2/<name>/manifests/<reference>`.
+struct ManifestController: Sendable {
+    let services: RegistryServices
+
+    func get(_ name: RepositoryName, reference: Reference, request: Request) async throws -> Response {
+        let manifest = try await services.manifests.get(reference, in: name)
+        let mediaType = manifest.record.mediaType
+        guard ManifestNegotiation.accepts(request.headers[values: .accept], mediaType: mediaType) else {
+            throw RegistryError(
+                .manifestUnknown,
+                detail: "manifest \(reference) is a \(mediaType), which the Accept header does not list"
+            )
+        }
+        let headers: HTTPFields = [
+            .contentType: mediaType,
+            .dockerContentDigest: manifest.record.digest.description,
+            .eTag: "\"\(manifest.record.digest)\"",
+            .contentLength: String(manifest.bytes.readableBytes),
+        ]
+        if request.method == .head { return Response(status: .ok, headers: headers) }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: manifest.bytes))
+    }
+
+    func put(_ name: RepositoryName, reference: Reference, request: Request) async throws -> Response {
+        let limit = ManifestParser.maxSize
+        let tooLarge = RegistryError(.manifestInvalid, detail: "manifest is larger than \(limit) bytes", status: 413)
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw tooLarge }
+        let bytes: ByteBuffer
+        do {
+            bytes = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw tooLarge
+        }
+        let result = try await services.manifests.put(
+            bytes, contentType: request.headers[.contentType], reference: reference, in: name
+        )
+        var headers: HTTPFields = [
+            .location: "/v2/\(name)/manifests/\(result.digest)",
+            .dockerContentDigest: result.digest.description,
+            .contentLength: "0",
+        ]
+        if let subject = result.subject { headers[.ociSubject] = subject.description }
+        return Response(status: .created, headers: headers)
+    }
+
+    func delete(_ name: RepositoryName, reference: Reference) async throws -> Response {
+        try await services.manifests.delete(reference, in: name)
+        return Response(status: .accepted, headers: [.contentLength: "0"])
+    }
+}

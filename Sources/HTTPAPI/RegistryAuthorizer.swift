@@ -1,0 +1,17 @@
+import HTTPTypes
+import Hummingbird
+import OCI
+
+/// Decides whether a request may use a registry endpoint. The token-auth issue plugs its
+/// access controller in here; the route is already parsed, so scopes come from it, not the path.
+public protocol RegistryAuthorizer: Sendable {
+    /// Throws `UNAUTHORIZED`/`DENIED` (with a challenge in `headers`) to refuse.
+    func authorize(_ route: RegistryRoute, request: Request) async throws
+}
+
+/// Lets every request through: the registry runs without authentication.
+public struct OpenAccess: RegistryAuthorizer {
+    public init() {}
+
+    public func authorize(_ route: RegistryRoute, request: Request) async throws {}
+}

@@ -1,0 +1,106 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import OCI
+import Registry
+import StorageDriver
+
+/// Serves every `/v2` request: parses the route, asks the authorizer, dispatches to the
+/// endpoint's controller, and renders failures as the spec's errors. Other paths go on to
+/// the router.
+public struct RegistryMiddleware<Context: RequestContext>: RouterMiddleware {
+    let services: RegistryServices
+    let authorizer: any RegistryAuthorizer
+    let blobs: BlobController
+    let uploads: UploadController
+    let manifests: ManifestController
+    let listings: ListingController
+
+    public init(services: RegistryServices, authorizer: any RegistryAuthorizer = OpenAccess()) {
+        self.services = services
+        self.authorizer = authorizer
+        blobs = BlobController(services: services)
+        uploads = UploadController(services: services)
+        manifests = ManifestController(services: services)
+        listings = ListingController(services: services)
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let route: RegistryRoute
+        do {
+            guard let parsed = try RegistryRoute(path: request.uri.path) else {
+                return try await next(request, context)
+            }
+            route = parsed
+        } catch let error as RegistryError {
+            return finish(ErrorResponse.response(error, method: request.method))
+        }
+        var response: Response
+        do {
+            try await authorizer.authorize(route, request: request)
+            response = try await dispatch(route, request: request, logger: context.logger)
+        } catch let error as RegistryError {
+            response = ErrorResponse.response(error, method: request.method)
+        } catch let error as StorageDriverError where error.isInvalidRange {
+            response = ErrorResponse.response(RegistryError(.rangeInvalid, detail: error.reason), method: request.method)
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            response = ErrorResponse.response(
+                RegistryError(.unknown, detail: "internal error; the server log has the details"), method: request.method
+            )
+        }
+        return finish(response)
+    }
+
+    private func finish(_ response: Response) -> Response {
+        var response = response
+        response.headers[.dockerDistributionAPIVersion] = "registry/2.0"
+        return response
+    }
+
+    private func dispatch(_ route: RegistryRoute, request: Request, logger: Logger) async throws -> Response {
+        let method = request.method
+        if method == .options {
+            return Response(status: .ok, headers: [.allow: allowed(route), .contentLength: "0"])
+        }
+        switch (route, method) {
+        case (.base, .get), (.base, .head):
+            return try JSONEncoding.response(EmptyObject())
+        case (.catalog, .get), (.catalog, .head):
+            return try await listings.catalog(request)
+        case (.tags(let name), .get), (.tags(let name), .head):
+            return try await listings.tags(name, request: request)
+        case (.referrers(let name, let digest), .get), (.referrers(let name, let digest), .head):
+            return try await listings.referrers(name, digest: digest, request: request)
+        case (.manifest(let name, let reference), .get), (.manifest(let name, let reference), .head):
+            return try await manifests.get(name, reference: reference, request: request)
+        case (.manifest(let name, let reference), .put):
+            return try await manifests.put(name, reference: reference, request: request)
+        case (.manifest(let name, let reference), .delete):
+            return try await manifests.delete(name, reference: reference)
+        case (.blob(let name, let digest), .get), (.blob(let name, let digest), .head):
+            return try await blobs.get(name, digest: digest, request: request)
+        case (.blob(let name, let digest), .delete):
+            return try await blobs.delete(name, digest: digest)
+        case (.uploads(let name), .post):
+            return try await uploads.start(name, request: request)
+        case (.upload(let name, let id), .get):
+            return try await uploads.status(name, id: id)
+        case (.upload(let name, let id), .patch):
+            return try await uploads.append(name, id: id, request: request)
+        case (.upload(let name, let id), .put):
+            return try await uploads.finish(name, id: id, request: request)
+        case (.upload(let name, let id), .delete):
+            return try await uploads.cancel(name, id: id)
+        default:
+            let error = RegistryError(.unsupported, detail: "\(method) is not supported here; allowed: \(allowed(route))")
+            return ErrorResponse.response(error, method: method, headers: [.allow: allowed(route)])
+        }
+    }
+
+    private func allowed(_ route: RegistryRoute) -> String {
+        route.allowedMethods(deleteEnabled: services.options.deleteEnabled).joined(separator: ", ")
+    }
+}
+
+struct EmptyObject: Encodable {}

@@ -1,0 +1,87 @@
+import HTTPTypes
+import Hummingbird
+import OCI
+import Metadata
+import Registry
+
+/// `POST /v2/<name>/blobs/uploads/` and `GET`/`PATCH`/`PUT`/`DELETE` on an upload.
+struct UploadController: Sendable {
+    let services: RegistryServices
+
+    func start(_ name: RepositoryName, request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        if let mount = query["mount"] {
+            let digest = try Digest(parsing: String(mount))
+            let mounted: Bool
+            if let from = query["from"] {
+                mounted = try await services.blobs.mount(digest, from: try RepositoryName(String(from)), into: name)
+            } else {
+                mounted = try await services.blobs.mountAnywhere(digest, into: name)
+            }
+            if mounted { return created(name, digest: digest) }
+        } else if let digest = query["digest"] {
+            let digest = try Digest(parsing: String(digest))
+            let blob = try await services.uploads.monolithic(
+                in: name, digest: digest, contentLength: contentLength(request), body: request.body
+            )
+            return created(name, digest: blob.digest)
+        }
+        let status = try await services.uploads.start(in: name)
+        return progress(name, status, code: .accepted)
+    }
+
+    func status(_ name: RepositoryName, id: String) async throws -> Response {
+        progress(name, try await services.uploads.status(id, in: name), code: .noContent)
+    }
+
+    func append(_ name: RepositoryName, id: String, request: Request) async throws -> Response {
+        let status = try await services.uploads.append(
+            id, in: name, contentRange: try contentRange(request), contentLength: contentLength(request), body: request.body
+        )
+        return progress(name, status, code: .accepted)
+    }
+
+    func finish(_ name: RepositoryName, id: String, request: Request) async throws -> Response {
+        guard let digestText = request.uri.queryParameters["digest"] else {
+            throw RegistryError(.digestInvalid, detail: "closing an upload needs the digest query parameter")
+        }
+        let digest = try Digest(parsing: String(digestText))
+        let blob = try await services.uploads.finish(
+            id, in: name, digest: digest, contentRange: try contentRange(request),
+            contentLength: contentLength(request), body: request.body
+        )
+        return created(name, digest: blob.digest)
+    }
+
+    func cancel(_ name: RepositoryName, id: String) async throws -> Response {
+        try await services.uploads.cancel(id, in: name)
+        return Response(status: .noContent, headers: [.contentLength: "0"])
+    }
+
+    private func created(_ name: RepositoryName, digest: Digest) -> Response {
+        Response(
+            status: .created,
+            headers: [
+                .location: "/v2/\(name)/blobs/\(digest)", .dockerContentDigest: digest.description, .contentLength: "0",
+            ]
+        )
+    }
+
+    private func progress(_ name: RepositoryName, _ status: UploadStatus, code: HTTPResponse.Status) -> Response {
+        Response(
+            status: code,
+            headers: [
+                .location: "/v2/\(name)/blobs/uploads/\(status.id)", .range: status.rangeHeader,
+                .dockerUploadUUID: status.id, .contentLength: "0",
+            ]
+        )
+    }
+
+    private func contentRange(_ request: Request) throws -> ContentRange? {
+        try request.headers[.contentRange].map { header throws(RegistryError) in try ContentRange(parsing: header) }
+    }
+
+    private func contentLength(_ request: Request) -> Int64? {
+        request.headers[.contentLength].flatMap { Int64($0) }
+    }
+}

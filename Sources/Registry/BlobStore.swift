@@ -1,0 +1,67 @@
+import Foundation
+import Metadata
+import OCI
+import StorageDriver
+
+/// Blobs of repositories: existence and size from the metadata store, bytes from the driver.
+/// A blob is stored once, however many repositories link it.
+public struct BlobStore: Sendable {
+    let driver: any StorageDriver
+    let metadata: any MetadataStore
+    let options: RegistryOptions
+
+    public init(driver: any StorageDriver, metadata: any MetadataStore, options: RegistryOptions) {
+        self.driver = driver
+        self.metadata = metadata
+        self.options = options
+    }
+
+    /// The blob linked into `repository`, or `BLOB_UNKNOWN`.
+    public func stat(_ digest: Digest, in repository: RepositoryName) async throws -> BlobRecord {
+        guard let blob = try await metadata.blob(digest, in: repository) else {
+            throw RegistryError(.blobUnknown, detail: "blob \(digest) is not in repository \(repository)")
+        }
+        return blob
+    }
+
+    public func content(_ digest: Digest, in repository: RepositoryName) async throws -> BlobContent {
+        let blob = try await stat(digest, in: repository)
+        return BlobContent(digest: digest, size: blob.size, driver: driver, path: RegistryLayout.blobData(digest))
+    }
+
+    /// Links a blob of `source` into `target` (a cross-repository mount). False when `source`
+    /// does not hold it, so the client falls back to an upload.
+    public func mount(_ digest: Digest, from source: RepositoryName, into target: RepositoryName) async throws -> Bool {
+        guard try await metadata.blob(digest, in: source) != nil else { return false }
+        return try await metadata.linkBlob(digest, into: target)
+    }
+
+    /// Links a blob the registry already holds into `target` without naming a source.
+    public func mountAnywhere(_ digest: Digest, into target: RepositoryName) async throws -> Bool {
+        try await metadata.linkBlob(digest, into: target)
+    }
+
+    /// Removes the blob from the repository. Its bytes stay until garbage collection, since
+    /// other repositories may link the same blob.
+    public func delete(_ digest: Digest, in repository: RepositoryName) async throws {
+        guard options.deleteEnabled else {
+            throw RegistryError(.unsupported, detail: "deletion is disabled (storage.delete.enabled)")
+        }
+        guard try await metadata.unlinkBlob(digest, from: repository) else {
+            throw RegistryError(.blobUnknown, detail: "blob \(digest) is not in repository \(repository)")
+        }
+    }
+
+    /// Commits verified upload bytes as the blob `digest` and links it into `repository`.
+    /// The bytes arrive by `rename(2)` on the filesystem, so a blob file is never half written.
+    func commit(uploadPath: String, digest: Digest, size: Int64, into repository: RepositoryName) async throws {
+        var present = try await metadata.blob(digest) != nil
+        if present { present = try await driver.exists(RegistryLayout.blobData(digest)) }
+        if !present {
+            try await driver.move(uploadPath, to: RegistryLayout.blobData(digest))
+        }
+        try await metadata.commitBlob(
+            BlobRecord(digest: digest, size: size, createdAt: Date().timeIntervalSince1970), in: repository
+        )
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Metadata
+import NIOCore
+import OCI
+import StorageDriver
+
+/// Manifests: validation on push, references checked in the same transaction that stores
+/// them, bytes in blob storage (Distribution's layout) and in a memory cache.
+public struct ManifestService: Sendable {
+    let driver: any StorageDriver
+    let metadata: any MetadataStore
+    let options: RegistryOptions
+    let cache: ManifestCache
+
+    init(driver: any StorageDriver, metadata: any MetadataStore, options: RegistryOptions) {
+        self.driver = driver
+        self.metadata = metadata
+        self.options = options
+        self.cache = ManifestCache(capacity: options.manifestCacheBytes)
+    }
+
+    /// What a push produced: the digest, and the subject to announce in `OCI-Subject`.
+    public struct PutResult: Sendable, Equatable {
+        public let digest: Digest
+        public let subject: Digest?
+    }
+
+    public func put(
+        _ bytes: ByteBuffer, contentType: String?, reference: Reference, in repository: RepositoryName
+    ) async throws -> PutResult {
+        guard bytes.readableBytes <= ManifestParser.maxSize else {
+            throw RegistryError(
+                .manifestInvalid, detail: "manifest is larger than \(ManifestParser.maxSize) bytes", status: 413
+            )
+        }
+        let body = Array(bytes.readableBytesView)
+        let parsed = try ManifestParser.parse(body, contentType: contentType)
+        let digest: Digest
+        var tag: Tag?
+        switch reference {
+        case .digest(let claimed):
+            digest = DigestHasher.digest(body, algorithm: claimed.algorithm)
+            guard digest == claimed else {
+                throw RegistryError(.digestInvalid, detail: "manifest has digest \(digest), not \(claimed)")
+            }
+        case .tag(let name):
+            digest = DigestHasher.digest(body)
+            tag = name
+        }
+        let record = ManifestRecord(
+            digest: digest, mediaType: parsed.mediaType, size: Int64(body.count),
+            artifactType: parsed.effectiveArtifactType, subject: parsed.subject?.digest,
+            annotations: parsed.annotations, createdAt: Date().timeIntervalSince1970
+        )
+        let references = ManifestReferences(blobs: parsed.requiredBlobs.map(\.digest), manifests: parsed.manifests.map(\.digest))
+        if !(try await driver.exists(RegistryLayout.blobData(digest))) {
+            try await driver.putContent(RegistryLayout.blobData(digest), bytes)
+        }
+        do {
+            try await metadata.putManifest(record, references: references, in: repository, tag: tag)
+        } catch MetadataError.missingReferences(let missing) {
+            throw RegistryError(
+                .manifestBlobUnknown,
+                detail: "not in repository \(repository): " + missing.map(\.description).joined(separator: ", ")
+            )
+        }
+        cache.put(digest, bytes)
+        return PutResult(digest: digest, subject: parsed.subject?.digest)
+    }
+
+    public func get(_ reference: Reference, in repository: RepositoryName) async throws -> StoredManifest {
+        guard let record = try await metadata.manifest(reference, in: repository) else {
+            throw try await notFound(reference, in: repository)
+        }
+        if let bytes = cache.get(record.digest) {
+            return StoredManifest(record: record, bytes: bytes)
+        }
+        let bytes = try await driver.getContent(RegistryLayout.blobData(record.digest))
+        cache.put(record.digest, bytes)
+        return StoredManifest(record: record, bytes: bytes)
+    }
+
+    /// Deletes a tag (the manifest stays), or a manifest with every tag pointing at it.
+    public func delete(_ reference: Reference, in repository: RepositoryName) async throws {
+        guard options.deleteEnabled else {
+            throw RegistryError(.unsupported, detail: "deletion is disabled (storage.delete.enabled)")
+        }
+        let deleted: Bool
+        switch reference {
+        case .tag(let tag): deleted = try await metadata.deleteTag(tag, in: repository)
+        case .digest(let digest): deleted = try await metadata.deleteManifest(digest, in: repository)
+        }
+        if !deleted { throw try await notFound(reference, in: repository) }
+    }
+
+    /// `NAME_UNKNOWN` for a repository that does not exist, `MANIFEST_UNKNOWN` otherwise.
+    private func notFound(_ reference: Reference, in repository: RepositoryName) async throws -> RegistryError {
+        guard try await metadata.repositoryExists(repository) else {
+            return RegistryError(.nameUnknown, detail: "repository \(repository) does not exist")
+        }
+        return RegistryError(.manifestUnknown, detail: "manifest \(reference) is not in repository \(repository)")
+    }
+}

@@ -1,0 +1,16 @@
+/// Behaviour switches of the registry services.
+public struct RegistryOptions: Sendable {
+    /// Whether DELETE of blobs, manifests and tags is allowed (Distribution's
+    /// `storage.delete.enabled`, off by default).
+    public var deleteEnabled: Bool
+    /// Bytes of manifests kept in memory; manifests are immutable, so a cache is always right.
+    public var manifestCacheBytes: Int
+    /// Uploads older than this many seconds are purged (Distribution: 168 h).
+    public var uploadMaxAge: Double
+
+    public init(deleteEnabled: Bool = false, manifestCacheBytes: Int = 64 * 1024 * 1024, uploadMaxAge: Double = 168 * 3600) {
+        self.deleteEnabled = deleteEnabled
+        self.manifestCacheBytes = manifestCacheBytes
+        self.uploadMaxAge = uploadMaxAge
+    }
+}

@@ -1,0 +1,22 @@
+import Logging
+import Metadata
+import OCI
+import StorageDriver
+
+/// The registry's services over one storage driver and one metadata store.
+public struct RegistryServices: Sendable {
+    public let blobs: BlobStore
+    public let uploads: UploadService
+    public let manifests: ManifestService
+    public let listings: ListingService
+    public let options: RegistryOptions
+
+    public init(driver: any StorageDriver, metadata: any MetadataStore, options: RegistryOptions, logger: Logger) {
+        let blobs = BlobStore(driver: driver, metadata: metadata, options: options)
+        self.blobs = blobs
+        self.uploads = UploadService(driver: driver, metadata: metadata, blobs: blobs, logger: logger)
+        self.manifests = ManifestService(driver: driver, metadata: metadata, options: options)
+        self.listings = ListingService(metadata: metadata)
+        self.options = options
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import Logging
+import Metadata
+import NIOCore
+import OCI
+import StorageDriver
+
+/// Blob uploads: sessions that survive restarts, chunks streamed to storage while hashing, and
+/// a digest check before anything becomes a blob.
+public struct UploadService: Sendable {
+    let driver: any StorageDriver
+    let metadata: any MetadataStore
+    let blobs: BlobStore
+    let states: UploadStateCache
+    let logger: Logger
+    /// Bytes gathered before one write: fewer, larger writes keep the blocking pool cheap.
+    static let writeBatch = 1024 * 1024
+
+    init(driver: any StorageDriver, metadata: any MetadataStore, blobs: BlobStore, logger: Logger) {
+        self.driver = driver
+        self.metadata = metadata
+        self.blobs = blobs
+        self.states = UploadStateCache()
+        self.logger = logger
+    }
+
+    /// Opens a session.
+    public func start(in repository: RepositoryName) async throws -> UploadStatus {
+        let id = UUID().uuidString.lowercased()
+        try await metadata.createUpload(
+            UploadRecord(id: id, repository: repository, startedAt: Date().timeIntervalSince1970)
+        )
+        return UploadStatus(id: id, offset: 0)
+    }
+
+    public func status(_ id: String, in repository: RepositoryName) async throws -> UploadStatus {
+        try await session(id, in: repository)
+        var state = try states.checkOut(id)
+        defer { states.checkIn(id, state) }
+        if state == nil { state = try await rebuild(id, in: repository) }
+        return state!.status
+    }
+
+    /// Appends one chunk (`PATCH`).
+    public func append<Body: AsyncSequence>(
+        _ id: String, in repository: RepositoryName, contentRange: ContentRange?, contentLength: Int64?, body: Body
+    ) async throws -> UploadStatus where Body.Element == ByteBuffer {
+        try await session(id, in: repository)
+        return try await withState(id, in: repository) { state in
+            let expected = try state.expectedChunkLength(contentRange: contentRange, contentLength: contentLength)
+            let writer = try await driver.writer(RegistryLayout.uploadData(id, in: repository), append: true)
+            do {
+                try await stream(body, into: writer, state: &state, expected: expected)
+                try await writer.close()
+            } catch {
+                try? await writer.close()
+                throw error
+            }
+            return state.status
+        }
+    }
+
+    /// Closes the upload (`PUT ?digest=`), with an optional last chunk: verifies the digest and
+    /// commits the blob, or removes the upload when the digest does not match.
+    public func finish<Body: AsyncSequence>(
+        _ id: String, in repository: RepositoryName, digest: Digest, contentRange: ContentRange?, contentLength: Int64?,
+        body: Body
+    ) async throws -> BlobRecord where Body.Element == ByteBuffer {
+        try await session(id, in: repository)
+        return try await withState(id, in: repository) { state in
+            let expected = try state.expectedChunkLength(contentRange: contentRange, contentLength: contentLength)
+            let writer = try await driver.writer(RegistryLayout.uploadData(id, in: repository), append: true)
+            do {
+                try await stream(body, into: writer, state: &state, expected: expected)
+                try await verify(state, claimed: digest, path: RegistryLayout.uploadData(id, in: repository))
+            } catch {
+                if let error = error as? RegistryError, error.code == .digestInvalid {
+                    try? await writer.cancel()
+                    try await discard(id, in: repository)
+                } else {
+                    try? await writer.close()
+                }
+                throw error
+            }
+            if try await metadata.blob(digest) == nil {
+                try await writer.commit()
+            } else {
+                try await writer.close()
+            }
+            try await blobs.commit(
+                uploadPath: RegistryLayout.uploadData(id, in: repository), digest: digest, size: state.offset,
+                into: repository
+            )
+            try await discard(id, in: repository)
+            return BlobRecord(digest: digest, size: state.offset, createdAt: Date().timeIntervalSince1970)
+        }
+    }
+
+    /// A whole blob in one request (`POST ?digest=` with a body).
+    public func monolithic<Body: AsyncSequence>(
+        in repository: RepositoryName, digest: Digest, contentLength: Int64?, body: Body
+    ) async throws -> BlobRecord where Body.Element == ByteBuffer {
+        let session = try await start(in: repository)
+        return try await finish(
+            session.id, in: repository, digest: digest, contentRange: nil, contentLength: contentLength, body: body
+        )
+    }
+
+    /// Cancels the upload (`DELETE`).
+    public func cancel(_ id: String, in repository: RepositoryName) async throws {
+        try await session(id, in: repository)
+        _ = try states.checkOut(id)
+        try await discard(id, in: repository)
+    }
+
+    /// Removes sessions older than `maxAge` seconds and their bytes; returns how many.
+    public func purge(olderThan maxAge: Double) async throws -> Int {
+        let stale = try await metadata.uploads(startedBefore: Date().timeIntervalSince1970 - maxAge)
+        for upload in stale {
+            try await discard(upload.id, in: upload.repository)
+            logger.info("purged stale upload", metadata: ["upload": "\(upload.id)", "repository": "\(upload.repository)"])
+        }
+        return stale.count
+    }
+
+    // MARK: Steps
+
+    /// Checks the session exists and belongs to `repository`.
+    private func session(_ id: String, in repository: RepositoryName) async throws {
+        guard Self.isValidID(id), let record = try await metadata.upload(id), record.repository == repository else {
+            throw RegistryError(.blobUploadUnknown, detail: "upload \(id.prefix(64)) is not open in repository \(repository)")
+        }
+    }
+
+    /// Runs `body` with the upload's state checked out. On failure the state is dropped, since
+    /// the bytes in storage may be ahead of it; the next request rebuilds it from storage.
+    private func withState<T>(
+        _ id: String, in repository: RepositoryName, _ body: (inout UploadState) async throws -> T
+    ) async throws -> T {
+        var state = try states.checkOut(id)
+        do {
+            if state == nil { state = try await rebuild(id, in: repository) }
+            let result = try await body(&state!)
+            states.checkIn(id, state)
+            return result
+        } catch {
+            states.checkIn(id, nil)
+            throw error
+        }
+    }
+
+    /// The state of an upload from its bytes in storage: after a restart, or on another replica.
+    private func rebuild(_ id: String, in repository: RepositoryName) async throws -> UploadState {
+        var state = UploadState(id: id)
+        do {
+            try await driver.read(RegistryLayout.uploadData(id, in: repository), range: nil) { chunk in
+                chunk.withUnsafeReadableBytes { state.append($0) }
+            }
+        } catch let error as StorageDriverError where error.isNotFound {
+            // No chunk yet.
+        }
+        return state
+    }
+
+    /// Streams the body into the writer, hashing what is written, in batches of `writeBatch`.
+    private func stream<Body: AsyncSequence>(
+        _ body: Body, into writer: any StorageWriter, state: inout UploadState, expected: Int64?
+    ) async throws where Body.Element == ByteBuffer {
+        let start = state.offset
+        var pending = ByteBuffer()
+        func flush(_ buffer: ByteBuffer) async throws {
+            try await writer.write(buffer)
+            buffer.withUnsafeReadableBytes { state.append($0) }
+        }
+        for try await chunk in body {
+            let received = state.offset - start + Int64(pending.readableBytes + chunk.readableBytes)
+            if let expected, received > expected {
+                throw RegistryError(.sizeInvalid, detail: "chunk is longer than the \(expected) bytes announced")
+            }
+            if pending.readableBytes == 0, chunk.readableBytes >= Self.writeBatch {
+                try await flush(chunk)
+                continue
+            }
+            var chunk = chunk
+            pending.writeBuffer(&chunk)
+            if pending.readableBytes >= Self.writeBatch {
+                try await flush(pending)
+                pending.clear()
+            }
+        }
+        if pending.readableBytes > 0 { try await flush(pending) }
+        if let expected, state.offset - start != expected {
+            throw RegistryError(.sizeInvalid, detail: "chunk has \(state.offset - start) bytes, \(expected) were announced")
+        }
+    }
+
+    /// Throws `DIGEST_INVALID` unless the upload's bytes have the claimed digest.
+    private func verify(_ state: UploadState, claimed: Digest, path: String) async throws {
+        var verification = state.verify(claimed)
+        if case .rehash(let algorithm) = verification {
+            var hasher = DigestHasher(algorithm)
+            do {
+                try await driver.read(path, range: nil) { chunk in chunk.withUnsafeReadableBytes { hasher.update($0) } }
+            } catch let error as StorageDriverError where error.isNotFound {
+                // An empty upload: nothing was ever written.
+            }
+            let computed = hasher.finalize()
+            verification = computed == claimed ? .matches : .mismatch(computed: computed)
+        }
+        if case .mismatch(let computed) = verification {
+            throw RegistryError(.digestInvalid, detail: "upload has digest \(computed), not \(claimed); nothing was stored")
+        }
+    }
+
+    /// Forgets the session and removes its bytes.
+    private func discard(_ id: String, in repository: RepositoryName) async throws {
+        do {
+            try await driver.delete(RegistryLayout.uploadDirectory(id, in: repository))
+        } catch let error as StorageDriverError where error.isNotFound {
+            // Nothing was written.
+        }
+        try await metadata.deleteUpload(id)
+        states.remove(id)
+    }
+
+    /// Upload ids are lowercase UUIDs; anything else cannot name a session and must not reach a path.
+    static func isValidID(_ id: String) -> Bool {
+        id.utf8.count == 36 && id.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) || $0 == 45 }
+    }
+}

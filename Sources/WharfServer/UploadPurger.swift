@@ -1,0 +1,28 @@
+import Logging
+import Registry
+import ServiceLifecycle
+
+/// Removes abandoned uploads (Distribution's upload purging: older than 168 h, checked at
+/// start and then daily), so a client or server that died mid-push leaves nothing behind.
+struct UploadPurger: Service {
+    let uploads: UploadService
+    let maxAge: Double
+    var interval: Duration = .seconds(24 * 3600)
+    let logger: Logger
+
+    func run() async throws {
+        while true {
+            do {
+                let purged = try await uploads.purge(olderThan: maxAge)
+                if purged > 0 { logger.info("purged \(purged) stale uploads") }
+            } catch {
+                logger.error("upload purge failed", metadata: ["error": "\(error)"])
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return
+            }
+        }
+    }
+}

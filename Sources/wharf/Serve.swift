@@ -1,0 +1,52 @@
+import ArgumentParser
+import Config
+import Foundation
+import Hummingbird
+import Logging
+import WharfServer
+
+/// `wharf serve`: runs the registry until SIGINT or SIGTERM.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the registry.")
+
+    @Option(help: "Listen address, host:port (default :5000; env REGISTRY_HTTP_ADDR).")
+    var addr: String?
+
+    @Option(help: "Data directory for blobs and metadata (default ./wharf-data; env REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY).")
+    var root: String?
+
+    @Flag(inversion: .prefixedEnableDisable, help: "Allow DELETE of manifests, tags and blobs (env REGISTRY_STORAGE_DELETE_ENABLED).")
+    var delete: Bool?
+
+    @Option(help: "Log level: error, warn, info, debug (env REGISTRY_LOG_LEVEL).")
+    var logLevel: String?
+
+    func run() async throws {
+        var configuration: Configuration
+        do {
+            configuration = try Configuration.load(environment: ProcessInfo.processInfo.environment)
+            if let addr { configuration.http.addr = try ListenAddress(parsing: addr, key: "--addr") }
+            if let root { configuration.storage.rootDirectory = root }
+            if let delete { configuration.storage.deleteEnabled = delete }
+            if let logLevel { configuration.logLevel = try LogLevel(parsing: logLevel, key: "--log-level") }
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let level = configuration.logLevel.loggerLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "wharf")
+        let app = try WharfApplication.build(configuration, logger: logger)
+        logger.info(
+            "wharf serving",
+            metadata: [
+                "addr": "\(configuration.http.addr)", "root": "\(configuration.storage.rootDirectory)",
+                "delete": "\(configuration.storage.deleteEnabled)",
+            ]
+        )
+        try await app.runService()
+    }
+}
