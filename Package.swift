@@ -112,7 +112,8 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "HTTPAPI", "WharfServer", "Registry", "OCI", "StorageDriver", "Metadata", crypto, hummingbird,
+                "HTTPAPI", "WharfServer", "Registry", "OCI", "StorageDriver", "StorageFilesystem", "Metadata",
+                "MetadataSQLite", crypto, hummingbird,
                 hummingbirdTesting, nioCore, nioPosix, nioHTTP1,
             ],
             swiftSettings: swiftSettings

@@ -12,6 +12,7 @@ public enum ByteRangeRequest {
             throw invalid("only byte ranges are supported: \"\(header.prefix(80))\"", size: size)
         }
         let specs = text.dropFirst("bytes=".count).split(separator: ",")
+        guard !specs.isEmpty else { throw invalid("empty byte range", size: size) }
         guard specs.count == 1 else { return nil }
         let spec = specs[0].trimmingSpaces()
         let parts = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)

@@ -29,16 +29,24 @@ public enum WharfApplication {
         let services = RegistryServices(
             driver: FilesystemDriver(root: root), metadata: metadata, options: options, logger: logger
         )
+        return build(
+            services: services, address: .hostname(configuration.http.addr.host, port: configuration.http.addr.port),
+            logger: logger, onServerRunning: onServerRunning
+        )
+    }
+
+    /// The application over given services (tests pass in-memory ones).
+    public static func build(
+        services: RegistryServices, address: BindAddress, logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         let router = Router(context: WharfRequestContext.self)
         router.add(middleware: RegistryMiddleware(services: services))
         return Application(
             router: router,
             server: .wharfHTTP1(),
-            configuration: .init(
-                address: .hostname(configuration.http.addr.host, port: configuration.http.addr.port),
-                serverName: "wharf"
-            ),
-            services: [UploadPurger(uploads: services.uploads, maxAge: options.uploadMaxAge, logger: logger)],
+            configuration: .init(address: address, serverName: "wharf"),
+            services: [UploadPurger(uploads: services.uploads, maxAge: services.options.uploadMaxAge, logger: logger)],
             onServerRunning: onServerRunning,
             logger: logger
         )

@@ -1,0 +1,109 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MetadataSQLite
+import NIOCore
+import OCI
+import StorageFilesystem
+import Testing
+
+/// Tests over a real socket: what only Wharf's channel handlers do.
+@Suite struct LiveChannelTests {
+    @Test func expectContinueIsAnsweredBeforeTheBodyIsSent() async throws {
+        try await TestRegistry.app().test(.live) { client in
+            let port = try #require(client.port)
+            let connection = try RawConnection(port: port)
+            let body = "continued body"
+            try await connection.send(
+                "POST /v2/r/blobs/uploads/?digest=\(digest(body)) HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\nExpect: 100-continue\r\n\r\n"
+            )
+            let interim = await connection.read(until: "\r\n\r\n")
+            #expect(interim.text.hasPrefix("HTTP/1.1 100 Continue"))
+            try await connection.send(body)
+            let final = await connection.read(until: "\r\n\r\n")
+            #expect(final.text.contains("HTTP/1.1 201 Created"))
+        }
+    }
+
+    @Test func aTLSClientHelloGetsA400AndAClose() async throws {
+        try await TestRegistry.app().test(.live) { client in
+            let port = try #require(client.port)
+            let connection = try RawConnection(port: port)
+            // The start of a TLS 1.2 ClientHello record, as skopeo sends it to probe for https.
+            try await connection.send([0x16, 0x03, 0x01, 0x00, 0xA5, 0x01, 0x00, 0x00, 0xA1, 0x03, 0x03] + [UInt8](repeating: 7, count: 32))
+            let answer = await connection.read()
+            #expect(answer.closed)
+            #expect(answer.text.isEmpty || answer.text.hasPrefix("HTTP/1.1 400"))
+        }
+    }
+
+    @Test func blobBodiesAreSentFromTheFileWithRanges() async throws {
+        try await withTemporaryDirectory { root in
+            let app = TestRegistry.app(
+                driver: FilesystemDriver(root: root), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite")
+            )
+            try await app.test(.live) { client in
+                var content = ByteBuffer()
+                for index in 0..<300_000 { content.writeInteger(UInt32(index)) }
+                let d = try await client.pushBlob("r", content)
+                let get = try await client.execute(uri: "/v2/r/blobs/\(d)", method: .get)
+                #expect(get.status == .ok)
+                #expect(get.body == content)
+                #expect(get.headers[HTTPField.Name("X-Wharf-Sendfile")!] == nil)
+                let ranged = try await client.execute(uri: "/v2/r/blobs/\(d)", method: .get, headers: [.range: "bytes=1000-1999"])
+                #expect(ranged.status == .partialContent)
+                #expect(ranged.body == content.getSlice(at: 1000, length: 1000))
+                let head = try await client.execute(uri: "/v2/r/blobs/\(d)", method: .head)
+                #expect(head.headers[.contentLength] == String(content.readableBytes))
+            }
+        }
+    }
+
+    @Test func aClientCannotClaimTheSendfileMarker() async throws {
+        try await TestRegistry.app().test(.live) { client in
+            let port = try #require(client.port)
+            let d = try await client.pushBlob("r", bytes("in memory"))
+            let connection = try RawConnection(port: port)
+            try await connection.send(
+                "GET /v2/r/blobs/\(d) HTTP/1.1\r\nHost: x\r\nX-Wharf-Sendfile: 0 4 /etc/passwd\r\n\r\n"
+            )
+            let answer = await connection.read(until: "in memory")
+            #expect(answer.text.contains("in memory"))
+            #expect(!answer.text.contains("root:"))
+        }
+    }
+
+    @Test func uploadsSurviveARestart() async throws {
+        try await withTemporaryDirectory { root in
+            func app() throws -> some ApplicationProtocol {
+                TestRegistry.app(driver: FilesystemDriver(root: root), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite"))
+            }
+            let location = try await app().test(.router) { client in
+                let start = try await client.execute(uri: "/v2/r/blobs/uploads/", method: .post)
+                let location = try #require(start.headers[.location])
+                _ = try await client.execute(uri: location, method: .patch, body: bytes("before restart, "))
+                return location
+            }
+            try await app().test(.router) { client in
+                let status = try await client.execute(uri: location, method: .get)
+                #expect(status.status == .noContent)
+                #expect(status.headers[.range] == "0-15")
+                let patch = try await client.execute(uri: location, method: .patch, headers: [.contentRange: "16-28"], body: bytes("after restart"))
+                #expect(patch.status == .accepted)
+                let d = digest("before restart, after restart")
+                #expect(try await client.execute(uri: location + "?digest=\(d)", method: .put).status == .created)
+                let get = try await client.execute(uri: "/v2/r/blobs/\(d)", method: .get)
+                #expect(String(buffer: get.body) == "before restart, after restart")
+            }
+        }
+    }
+}
+
+func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
+    let path = NSTemporaryDirectory() + "wharf-test-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return try await body(path)
+}

@@ -1,0 +1,209 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import OCI
+import Testing
+
+@Suite struct ManifestEndpointTests {
+    static let digestHeader = HTTPField.Name("Docker-Content-Digest")!
+    static let subjectHeader = HTTPField.Name("OCI-Subject")!
+
+    @Test func pushByTagThenGetByTagAndDigest() async throws {
+        try await TestRegistry.app().test(.router) { client in
+            let image = try await client.pushImage("team/app", tag: "v1")
+            let d = image.manifestDigest
+            for reference in ["v1", d.description] {
+                let get = try await client.execute(uri: "/v2/team/app/manifests/\(reference)", method: .get)
+                #expect(get.status == .ok)
+                #expect(String(buffer: get.body) == image.manifest)
+                #expect(get.headers[.contentType] == MediaType.ociManifest)
+                #expect(get.headers[Self.digestHeader] == d.description)
+                let head = try await client.execute(uri: "/v2/team/app/manifests/\(reference)", method: .head)
+                #expect(head.status == .ok)
+                #expect(head.headers[.contentLength] == String(image.manifest.utf8.count))
+                #expect(head.body.readableBytes == 0)
+            }
+        }
+    }
+
+    @Test func pushAnswersLocationAndDigest() async throws {
+        try await TestRegistry.app().test(.router) { client in
+            let image = ImageFixture(seed: "loc")
+            try await client.pushBlob("r", image.config)
+            try await client.pushBlob("r", image.layer)
+            let put = try await client.putManifest("r", "latest", image.manifest)
+            #expect(put.status == .created)
+            #expect(put.headers[.location] == "/v2/r/manifests/\(image.manifestDigest)")
+            #expect(put.headers[Self.digestHeader] == image.manifestDigest.description)
+            let byDigest = try await client.putManifest("r", image.manifestDigest.description, image.manifest)
+            #expect(byDigest.status == .created)
+        }
+    }
+
+    @Test func dockerSchema2AndManifestList() async throws {
+        try await TestRegistry.app().test(.router) { client in
+            let amd = try await client.pushImage("r", tag: "amd", seed: "amd", docker: true)
+            let arm = try await client.pushImage("r", tag: "arm", seed: "arm", docker: true)
+            let list = """
+                {"schemaVersion":2,"mediaType":"\(MediaType.dockerManifestList)","manifests":[
+                {"mediaType":"\(MediaType.dockerManifest)","digest":"\(amd.manifestDigest)","size":\(amd.manifest.utf8.count),"platform":{"architecture":"amd64","os":"linux"}},
+                {"mediaType":"\(MediaType.dockerManifest)","digest":"\(arm.manifestDigest)","size":\(arm.manifest.utf8.count),"platform":{"architecture":"arm64","os":"linux"}}]}
+                """
+            let put = try await client.putManifest("r", "multi", list, contentType: MediaType.dockerManifestList)
+            #expect(put.status == .created)
+            let get = try await client.execute(uri: "/v2/r/manifests/multi", method: .get, headers: [.accept: MediaType.dockerManifestList])
+            #expect(get.headers[.contentType] == MediaType.dockerManifestList)
+            #expect(String(buffer: get.body) == list)
+        }
+    }
+
+    @Test func indexWithAMissingChildIsManifestBlobUnknown() async throws {
+        try await TestRegistry.app().test(.router) { client in
+            let absent = digest("no such manifest")
+            let index = """
+                {"schemaVersion":2,"mediaType":"\(MediaType.ociIndex)","manifests":[{"mediaType":"\(MediaType.ociManifest)","digest":"\(absent)","size":10}]}
+                """
+            let put = try await client.putManifest("r", "idx", index, contentType: MediaType.ociIndex)
+            #expect(put.status == .badRequest)
+            #expect(errorCode(put) == "MANIFEST_BLOB_UNKNOWN")
+            #expect(String(buffer: put.body).contains(absent.description))
+        }
+    }
+
+    @Test func manifestWithAMissingBlobIsManifestBlobUnknown() async throws {
+        try await TestRegistry.app().test(.router) { client in
+            let image = ImageFixture(seed: "missing layer")
+            try await client.pushBlob("r", image.config)
+            let put = try await client.putManifest("r", "v1", image.manifest)
+            #expect(put.status == .badRequest)
+            #expect(errorCode(put) == "MANIFEST_BLOB_UNKNOWN")
+            #expect(String(buffer: put.body).contains(digest(image.layer).description))
+            #expect(try await client.execute(uri: "/v2/r/manifests/v1", method: .get).status == .notFound)
+        }
+    }
+
+    @Test func blobsOfAnotherRepositoryDoNotCount() async throws {
+        try await TestRegistry.app().test(.router) { client in
+            let image = ImageFixture(seed: "elsewhere")
+            try await client.pushBlob("other", image.config)
+            try await client.pushBlob("other", image.layer)
+            let put = try await client.putManifest("r", "v1", image.manifest)
+            #expect(errorCode(put) == "MANIFEST_BLOB_UNKNOWN")
+        }
+    }
+
+    @Test(arguments: [
+        ("{not json", "MANIFEST_INVALID"),
+        (#"{"schemaVersion":1,"fsLayers":[],"name":"r","tag":"v1"}"#, "MANIFEST_INVALID"),
+        (#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]}"#, "MANIFEST_INVALID"),
+        (#"{"schemaVersion":2,"mediaType":"text/plain","config":{}}"#, "MANIFEST_INVALID"),
+    ])
+    func invalidManifestsAreRefused(_ body: String, _ code: String) async throws {
+        try await TestRegistry.app().test(.router) { client in
+            let put = try await client.putManifest("r", "v1", body)
+            #expect(put.status == .badRequest)
+            #expect(errorCode(put) == code)
+        }
+    }
+
+    @Test func schema1IsRefusedWithAClearMessage() async throws {
+        try await TestRegistry.app().test(.router) { client in
+            let put = try await client.putManifest(
+                "r", "v1", #"{"schemaVersion":1,"name":"r","tag":"v1","fsLayers":[]}"#,
+                contentType: MediaType.dockerSchema1Signed
+            )
+            #expect(errorCode(put) == "MANIFEST_INVALID")
+            #expect(String(buffer: put.body).contains("schema1"))
+        }
+    }
+
+    @Test func oversizedManifestIs413() async throws {
+        try await TestRegistry.app().test(.router) { client in
+            let huge = String(repeating: " ", count: ManifestParser.maxSize + 1)
+            let put = try await client.putManifest("r", "v1", huge)
+            #expect(put.status == .contentTooLarge)
+            #expect(errorCode(put) == "MANIFEST_INVALID")
+        }
+    }
+
+    @Test func pushByDigestMustMatchTheBody() async throws {
+        try await TestRegistry.app().test(.router) { client in
+            let image = ImageFixture(seed: "d")
+            try await client.pushBlob("r", image.config)
+            try await client.pushBlob("r", image.layer)
+            let put = try await client.putManifest("r", digest("something else").description, image.manifest)
+            #expect(put.status == .badRequest)
+            #expect(errorCode(put) == "DIGEST_INVALID")
+        }
+    }
+
+    @Test func mediaTypeComesFromContentTypeWhenTheBodyHasNone() async throws {
+        try await TestRegistry.app().test(.router) { client in
+            let image = ImageFixture(seed: "umoci")
+            try await client.pushBlob("r", image.config)
+            try await client.pushBlob("r", image.layer)
+            let body = image.manifest.replacingOccurrences(of: "\"mediaType\":\"\(MediaType.ociManifest)\",", with: "")
+            #expect(!body.contains(MediaType.ociManifest))
+            let put = try await client.putManifest("r", "v1", body, contentType: MediaType.ociManifest)
+            #expect(put.status == .created)
+            let get = try await client.execute(uri: "/v2/r/manifests/v1", method: .get)
+            #expect(get.headers[.contentType] == MediaType.ociManifest)
+        }
+    }
+
+    @Test func unknownManifestAndUnknownRepository() async throws {
+        try await TestRegistry.app().test(.router) { client in
+            try await client.pushImage("r", tag: "v1")
+            let tag = try await client.execute(uri: "/v2/r/manifests/v2", method: .get)
+            #expect(tag.status == .notFound)
+            #expect(errorCode(tag) == "MANIFEST_UNKNOWN")
+            let repository = try await client.execute(uri: "/v2/nothing/manifests/v1", method: .get)
+            #expect(repository.status == .notFound)
+            #expect(errorCode(repository) == "NAME_UNKNOWN")
+        }
+    }
+
+    @Test func acceptNegotiation() async throws {
+        try await TestRegistry.app().test(.router) { client in
+            try await client.pushImage("r", tag: "v1")
+            let dockerOnly = try await client.execute(uri: "/v2/r/manifests/v1", method: .get, headers: [.accept: MediaType.dockerManifest])
+            #expect(dockerOnly.status == .notFound)
+            #expect(errorCode(dockerOnly) == "MANIFEST_UNKNOWN")
+            let both = try await client.execute(
+                uri: "/v2/r/manifests/v1", method: .get, headers: [.accept: "\(MediaType.dockerManifest), \(MediaType.ociManifest)"]
+            )
+            #expect(both.status == .ok)
+            let wildcard = try await client.execute(uri: "/v2/r/manifests/v1", method: .get, headers: [.accept: "*/*"])
+            #expect(wildcard.status == .ok)
+        }
+    }
+
+    @Test func deleteByTagKeepsTheManifestAndByDigestRemovesItsTags() async throws {
+        try await TestRegistry.app(deleteEnabled: true).test(.router) { client in
+            let image = try await client.pushImage("r", tag: "v1")
+            _ = try await client.putManifest("r", "v2", image.manifest)
+            #expect(try await client.execute(uri: "/v2/r/manifests/v1", method: .delete).status == .accepted)
+            #expect(try await client.execute(uri: "/v2/r/manifests/v1", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/v2/r/manifests/\(image.manifestDigest)", method: .get).status == .ok)
+            #expect(try await client.execute(uri: "/v2/r/manifests/v2", method: .get).status == .ok)
+
+            #expect(try await client.execute(uri: "/v2/r/manifests/\(image.manifestDigest)", method: .delete).status == .accepted)
+            #expect(try await client.execute(uri: "/v2/r/manifests/\(image.manifestDigest)", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/v2/r/manifests/v2", method: .get).status == .notFound)
+            let again = try await client.execute(uri: "/v2/r/manifests/\(image.manifestDigest)", method: .delete)
+            #expect(errorCode(again) == "MANIFEST_UNKNOWN")
+        }
+    }
+
+    @Test func deleteIs405WhenDisabled() async throws {
+        try await TestRegistry.app(deleteEnabled: false).test(.router) { client in
+            try await client.pushImage("r", tag: "v1")
+            let response = try await client.execute(uri: "/v2/r/manifests/v1", method: .delete)
+            #expect(response.status == .methodNotAllowed)
+            #expect(errorCode(response) == "UNSUPPORTED")
+            #expect(try await client.execute(uri: "/v2/r/manifests/v1", method: .get).status == .ok)
+        }
+    }
+}
