@@ -92,15 +92,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Helpers of the test targets: raw sockets, temporary directories, external commands.
+        .target(name: "WharfTestSupport", swiftSettings: swiftSettings),
+
         .testTarget(name: "OCITests", dependencies: ["OCI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StorageDriverTests",
-            dependencies: ["StorageDriver", "StorageConformance", "StorageFilesystem", nioCore],
+            dependencies: ["StorageDriver", "StorageConformance", "StorageFilesystem", "WharfTestSupport", nioCore],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MetadataTests",
-            dependencies: ["Metadata", "MetadataSQLite", "MetadataConformance", "OCI"],
+            dependencies: ["Metadata", "MetadataSQLite", "MetadataConformance", "OCI", "WharfTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -113,14 +116,18 @@ let package = Package(
             name: "HTTPAPITests",
             dependencies: [
                 "HTTPAPI", "WharfServer", "Registry", "OCI", "StorageDriver", "StorageFilesystem", "Metadata",
-                "MetadataSQLite", crypto, hummingbird,
+                "MetadataSQLite", "WharfTestSupport", crypto, hummingbird,
                 hummingbirdTesting, nioCore, nioPosix, nioHTTP1,
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["WharfServer", "Config", "OCI", crypto, hummingbird, hummingbirdTesting, "wharf"],
+            dependencies: [
+                "WharfServer", "Config", "OCI", "Registry", "HTTPAPI", "StorageFilesystem", "MetadataSQLite",
+                "WharfTestSupport", crypto, hummingbird, hummingbirdTesting, logging, nioCore, "wharf",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

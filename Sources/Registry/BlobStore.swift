@@ -9,11 +9,13 @@ public struct BlobStore: Sendable {
     let driver: any StorageDriver
     let metadata: any MetadataStore
     let options: RegistryOptions
+    let statistics: RegistryStatistics
 
-    public init(driver: any StorageDriver, metadata: any MetadataStore, options: RegistryOptions) {
+    init(driver: any StorageDriver, metadata: any MetadataStore, options: RegistryOptions, statistics: RegistryStatistics) {
         self.driver = driver
         self.metadata = metadata
         self.options = options
+        self.statistics = statistics
     }
 
     /// The blob linked into `repository`, or `BLOB_UNKNOWN`.
@@ -33,12 +35,18 @@ public struct BlobStore: Sendable {
     /// does not hold it, so the client falls back to an upload.
     public func mount(_ digest: Digest, from source: RepositoryName, into target: RepositoryName) async throws -> Bool {
         guard try await metadata.blob(digest, in: source) != nil else { return false }
-        return try await metadata.linkBlob(digest, into: target)
+        return try await link(digest, into: target)
     }
 
     /// Links a blob the registry already holds into `target` without naming a source.
     public func mountAnywhere(_ digest: Digest, into target: RepositoryName) async throws -> Bool {
-        try await metadata.linkBlob(digest, into: target)
+        try await link(digest, into: target)
+    }
+
+    private func link(_ digest: Digest, into target: RepositoryName) async throws -> Bool {
+        let linked = try await metadata.linkBlob(digest, into: target)
+        if linked { statistics.record { $0.blobMounts += 1 } }
+        return linked
     }
 
     /// Removes the blob from the repository. Its bytes stay until garbage collection, since
@@ -63,5 +71,9 @@ public struct BlobStore: Sendable {
         try await metadata.commitBlob(
             BlobRecord(digest: digest, size: size, createdAt: Date().timeIntervalSince1970), in: repository
         )
+        statistics.record {
+            $0.blobsCommitted += 1
+            $0.bytesCommitted += size
+        }
     }
 }

@@ -11,11 +11,13 @@ public struct ManifestService: Sendable {
     let metadata: any MetadataStore
     let options: RegistryOptions
     let cache: ManifestCache
+    let statistics: RegistryStatistics
 
-    init(driver: any StorageDriver, metadata: any MetadataStore, options: RegistryOptions) {
+    init(driver: any StorageDriver, metadata: any MetadataStore, options: RegistryOptions, statistics: RegistryStatistics) {
         self.driver = driver
         self.metadata = metadata
         self.options = options
+        self.statistics = statistics
         self.cache = ManifestCache(capacity: options.manifestCacheBytes)
     }
 
@@ -65,6 +67,7 @@ public struct ManifestService: Sendable {
             )
         }
         cache.put(digest, bytes)
+        statistics.record { $0.manifestsPushed += 1 }
         return PutResult(digest: digest, subject: parsed.subject?.digest)
     }
 

@@ -10,12 +10,15 @@ public struct RegistryServices: Sendable {
     public let manifests: ManifestService
     public let listings: ListingService
     public let options: RegistryOptions
+    public let statistics: RegistryStatistics
 
     public init(driver: any StorageDriver, metadata: any MetadataStore, options: RegistryOptions, logger: Logger) {
-        let blobs = BlobStore(driver: driver, metadata: metadata, options: options)
+        let statistics = RegistryStatistics()
+        self.statistics = statistics
+        let blobs = BlobStore(driver: driver, metadata: metadata, options: options, statistics: statistics)
         self.blobs = blobs
         self.uploads = UploadService(driver: driver, metadata: metadata, blobs: blobs, logger: logger)
-        self.manifests = ManifestService(driver: driver, metadata: metadata, options: options)
+        self.manifests = ManifestService(driver: driver, metadata: metadata, options: options, statistics: statistics)
         self.listings = ListingService(metadata: metadata)
         self.options = options
     }

@@ -7,6 +7,7 @@ import NIOCore
 import OCI
 import StorageFilesystem
 import Testing
+import WharfTestSupport
 
 /// Tests over a real socket: what only Wharf's channel handlers do.
 @Suite struct LiveChannelTests {
@@ -99,11 +100,4 @@ import Testing
             }
         }
     }
-}
-
-func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
-    let path = NSTemporaryDirectory() + "wharf-test-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    return try await body(path)
 }

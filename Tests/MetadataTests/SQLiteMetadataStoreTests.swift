@@ -4,6 +4,7 @@ import MetadataConformance
 import MetadataSQLite
 import OCI
 import Testing
+import WharfTestSupport
 
 @Suite struct SQLiteMetadataStoreTests {
     @Test(arguments: MetadataConformance.cases)
@@ -36,11 +37,4 @@ import Testing
             #expect(try store.journalMode() == "wal")
         }
     }
-}
-
-func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
-    let path = NSTemporaryDirectory() + "wharf-test-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    return try await body(path)
 }

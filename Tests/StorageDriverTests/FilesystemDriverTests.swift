@@ -4,6 +4,7 @@ import StorageConformance
 import StorageDriver
 import StorageFilesystem
 import Testing
+import WharfTestSupport
 
 @Suite struct FilesystemDriverTests {
     @Test(arguments: StorageConformance.cases)
@@ -31,12 +32,4 @@ import Testing
             #expect(try await driver.list("/d") == ["/d/real"])
         }
     }
-}
-
-/// Runs `body` with a fresh directory that is removed afterwards.
-func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
-    let path = NSTemporaryDirectory() + "wharf-test-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    return try await body(path)
 }

@@ -6,12 +6,12 @@ import Foundation
 /// A blocking TCP connection for tests that must see the bytes on the wire. Its calls run on a
 /// thread of their own: blocking the few threads of Swift's cooperative pool would stall the
 /// server under test on a two-core machine.
-final class RawConnection: @unchecked Sendable {
+public final class RawConnection: @unchecked Sendable {
     private let fd: Int32
 
-    init(port: Int, timeoutSeconds: Int = 5) throws {
+    public init(port: Int, timeoutSeconds: Int = 5) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket failed") }
+        guard fd >= 0 else { throw SupportError("socket failed") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
@@ -22,20 +22,23 @@ final class RawConnection: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard result == 0 else {
-            close(fd)
-            throw TestFailure("connect failed")
+            Glibc.close(fd)
+            throw SupportError("connect to port \(port) failed")
         }
     }
 
-    deinit { close(fd) }
+    deinit { Glibc.close(fd) }
 
-    func send(_ bytes: [UInt8]) async throws {
+    /// Closes the connection now.
+    public func close() { shutdown(fd, Int32(SHUT_RDWR)) }
+
+    public func send(_ bytes: [UInt8]) async throws {
         try await Self.offPool { try self.sendBlocking(bytes) }
     }
 
-    func send(_ text: String) async throws { try await send(Array(text.utf8)) }
+    public func send(_ text: String) async throws { try await send(Array(text.utf8)) }
 
-    func read(until marker: String? = nil, limit: Int = 1 << 20) async -> (text: String, closed: Bool) {
+    public func read(until marker: String? = nil, limit: Int = 1 << 20) async -> (text: String, closed: Bool) {
         await Self.offPool { self.readBlocking(until: marker, limit: limit) }
     }
 
@@ -55,7 +58,7 @@ final class RawConnection: @unchecked Sendable {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard sent > 0 else { throw TestFailure("send failed") }
+            guard sent > 0 else { throw SupportError("send failed") }
             offset += sent
         }
     }

@@ -1,0 +1,63 @@
+import Foundation
+import WharfTestSupport
+
+/// The real `wharf` binary, started on an ephemeral port, for tests that kill and restart it.
+final class WharfProcess: @unchecked Sendable {
+    let process = Process()
+    private let log = Pipe()
+    private let lock = NSLock()
+    private var output = ""
+    private(set) var port = 0
+
+    /// The `wharf` built next to this test bundle.
+    static var binary: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("wharf").path
+    }
+
+    init(root: String, arguments: [String] = []) throws {
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["serve", "--addr", "127.0.0.1:0", "--root", root] + arguments
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        log.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            guard let self, !chunk.isEmpty else { return }
+            self.lock.lock()
+            self.output += chunk
+            self.lock.unlock()
+        }
+        try process.run()
+    }
+
+    /// Waits for the "listening on" line and records the port.
+    func waitUntilListening(timeout: Duration = .seconds(30)) async throws -> Int {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let text = lock.withLock { output }
+            if let range = text.range(of: "listening on 127.0.0.1:") {
+                let digits = text[range.upperBound...].prefix { $0.isNumber }
+                if let port = Int(digits) {
+                    self.port = port
+                    return port
+                }
+            }
+            guard process.isRunning else { throw SupportError("wharf exited: \(text)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw SupportError("wharf did not start listening: \(lock.withLock { output })")
+    }
+
+    var logText: String { lock.withLock { output } }
+
+    /// SIGKILL: no shutdown code runs, as in a crash or an OOM kill.
+    func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    deinit {
+        log.fileHandleForReading.readabilityHandler = nil
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+    }
+}
