@@ -38,9 +38,11 @@ let package = Package(
         .target(name: "OCI", dependencies: [crypto], swiftSettings: swiftSettings),
         // Paths and bytes: the storage driver protocol and the in-memory driver.
         .target(name: "StorageDriver", dependencies: [nioCore, nioConcurrency], swiftSettings: swiftSettings),
+        // The one Linux call Swift's Glibc module does not expose: sync_file_range(2).
+        .target(name: "CWharfLinux"),
         .target(
             name: "StorageFilesystem",
-            dependencies: ["StorageDriver", nioCore, nioPosix, nioFileSystem],
+            dependencies: ["StorageDriver", "CWharfLinux", nioCore, nioPosix, nioFileSystem],
             swiftSettings: swiftSettings
         ),
         // One conformance suite for every storage driver.

@@ -57,29 +57,33 @@ public enum Command {
     }
 }
 
-/// Gathers a pipe's bytes as they come, so a chatty program never blocks on a full pipe.
-final class PipeCollector: @unchecked Sendable {
+/// Gathers a pipe's bytes on a thread of its own until the writer closes it, so a chatty
+/// program never blocks on a full pipe. (Foundation's `readabilityHandler` crashed here.)
+public final class PipeCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
-    private let handle: FileHandle
+    private let done = DispatchSemaphore(value: 0)
 
-    init(_ pipe: Pipe) {
-        handle = pipe.fileHandleForReading
-        handle.readabilityHandler = { [weak self] handle in
-            let chunk = handle.availableData
-            guard let self, !chunk.isEmpty else { return }
-            self.lock.lock()
-            self.data.append(chunk)
-            self.lock.unlock()
+    public init(_ pipe: Pipe, onData: (@Sendable (Data) -> Void)? = nil) {
+        let handle = pipe.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                lock.withLock { data.append(chunk) }
+                onData?(chunk)
+            }
+            done.signal()
         }
     }
 
-    func finish() -> String {
-        handle.readabilityHandler = nil
-        let rest = handle.readDataToEndOfFile()
-        lock.lock()
-        defer { lock.unlock() }
-        data.append(rest)
-        return String(decoding: data, as: UTF8.self)
+    /// What arrived so far.
+    public var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+
+    /// Waits (briefly: a daemon the program started may keep the pipe open) for the end of the
+    /// stream and returns everything that came.
+    public func finish() -> String {
+        _ = done.wait(timeout: .now() + 5)
+        return text
     }
 }

@@ -5,8 +5,7 @@ import WharfTestSupport
 final class WharfProcess: @unchecked Sendable {
     let process = Process()
     private let log = Pipe()
-    private let lock = NSLock()
-    private var output = ""
+    private let collector: PipeCollector
     private(set) var port = 0
 
     /// The `wharf` built next to this test bundle.
@@ -20,21 +19,16 @@ final class WharfProcess: @unchecked Sendable {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
-        log.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let chunk = String(decoding: handle.availableData, as: UTF8.self)
-            guard let self, !chunk.isEmpty else { return }
-            self.lock.lock()
-            self.output += chunk
-            self.lock.unlock()
-        }
+        collector = PipeCollector(log)
         try process.run()
+        try? log.fileHandleForWriting.close()
     }
 
     /// Waits for the "listening on" line and records the port.
     func waitUntilListening(timeout: Duration = .seconds(30)) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            let text = lock.withLock { output }
+            let text = collector.text
             if let range = text.range(of: "listening on 127.0.0.1:") {
                 let digits = text[range.upperBound...].prefix { $0.isNumber }
                 if let port = Int(digits) {
@@ -45,10 +39,10 @@ final class WharfProcess: @unchecked Sendable {
             guard process.isRunning else { throw SupportError("wharf exited: \(text)") }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw SupportError("wharf did not start listening: \(lock.withLock { output })")
+        throw SupportError("wharf did not start listening: \(collector.text)")
     }
 
-    var logText: String { lock.withLock { output } }
+    var logText: String { collector.text }
 
     /// SIGKILL: no shutdown code runs, as in a crash or an OOM kill.
     func kill() {
@@ -57,7 +51,6 @@ final class WharfProcess: @unchecked Sendable {
     }
 
     deinit {
-        log.fileHandleForReading.readabilityHandler = nil
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
     }
 }
