@@ -1,0 +1,338 @@
+"""Measures Wharf and Docker Distribution side by side and prints each figure for both and
+the ratio. Not a test: it asserts nothing, it measures. See BENCHMARKS.md."""
+
+import argparse
+import concurrent.futures
+import hashlib
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+MIB = 1024 * 1024
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A registry process on loopback, with its memory readings."""
+
+    def __init__(self, name, command, port, log):
+        self.name, self.port = name, port
+        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                if self.request("GET", "/v2/")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise SystemExit(f"{name} did not start")
+
+    def request(self, method, path, body=None, headers=None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        data = response.read()
+        connection.close()
+        return response.status, dict(response.getheaders()), data
+
+    def status_kib(self, field):
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+        return 0
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def absolute(server, location):
+    return location if location.startswith("http") else server.url(location)
+
+
+def with_query(url, query):
+    return url + ("&" if "?" in url else "?") + query
+
+
+def push_blob_file(server, repository, path, digest):
+    """POST to open an upload, then one PUT with the whole body streamed by curl."""
+    status, headers, _ = server.request("POST", f"/v2/{repository}/blobs/uploads/")
+    assert status == 202, (server.name, status)
+    url = with_query(absolute(server, headers["Location"]), f"digest={digest}")
+    out = subprocess.run(
+        ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code} %{time_total}", "-X", "PUT", "-H", "Expect:",
+         "-H", "Content-Type: application/octet-stream", "-T", path, url],
+        check=True, capture_output=True, text=True).stdout.split()
+    assert out[0] == "201", (server.name, out)
+    return float(out[1])
+
+
+def push_bytes(server, repository, data):
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    status, headers, _ = server.request("POST", f"/v2/{repository}/blobs/uploads/")
+    assert status == 202, (server.name, status)
+    url = with_query(absolute(server, headers["Location"]), f"digest={digest}")
+    path = url.split(f":{server.port}", 1)[1]
+    status, _, body = server.request("PUT", path, body=data, headers={"Content-Type": "application/octet-stream"})
+    assert status == 201, (server.name, status, body)
+    return digest
+
+
+def random_file(path, size):
+    hasher = hashlib.sha256()
+    with open(path, "wb") as out:
+        remaining = size
+        while remaining:
+            chunk = os.urandom(min(remaining, 4 * MIB))
+            hasher.update(chunk)
+            out.write(chunk)
+            remaining -= len(chunk)
+    return "sha256:" + hasher.hexdigest()
+
+
+def curl_get(url, headers=()):
+    args = ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code} %{time_total}"]
+    for header in headers:
+        args += ["-H", header]
+    out = subprocess.run(args + [url], check=True, capture_output=True, text=True).stdout.split()
+    assert out[0] == "200", out
+    return float(out[1])
+
+
+class PeakRSS:
+    """Samples a server's resident memory while a measurement runs."""
+
+    def __init__(self, server):
+        self.server, self.peak, self.running = server, 0, True
+        self.thread = threading.Thread(target=self.sample)
+        self.thread.start()
+
+    def sample(self):
+        while self.running:
+            self.peak = max(self.peak, self.server.status_kib("VmRSS"))
+            time.sleep(0.02)
+
+    def stop(self):
+        self.running = False
+        self.thread.join()
+        return self.peak
+
+
+def parallel(function, items, workers=8):
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(function, items))
+
+
+class Session:
+    """Keep-alive connections for the many small requests of the setup."""
+
+    local = threading.local()
+
+    @classmethod
+    def request(cls, server, method, path, body=None, headers=None):
+        key = f"c{server.port}"
+        connection = getattr(cls.local, key, None)
+        if connection is None:
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+            setattr(cls.local, key, connection)
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+
+
+def list_all(server, path, first_query):
+    """Follows Link headers from the first page; returns (items, pages)."""
+    url, items, pages = f"{path}?{first_query}", [], 0
+    while url:
+        status, headers, body = server.request("GET", url)
+        assert status == 200, (server.name, status, body[:200])
+        document = json.loads(body)
+        items += document.get("tags") or document.get("repositories") or []
+        pages += 1
+        link = headers.get("Link")
+        url = re.match(r"<([^>]+)>", link).group(1) if link else None
+        if url and url.startswith("http"):
+            url = "/" + url.split("/", 3)[3]
+    return items, pages
+
+
+def timed(function, runs):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--wharf", required=True)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--blob-mib", type=int, default=512)
+    parser.add_argument("--tags", type=int, default=10_000)
+    parser.add_argument("--repos", type=int, default=10_000)
+    parser.add_argument("--duration", type=int, default=10)
+    args = parser.parse_args()
+
+    work = tempfile.mkdtemp(prefix="wharf-bench-")
+    log = open(os.path.join(work, "servers.log"), "w")
+    wharf_port, dist_port = free_port(), free_port()
+    config = os.path.join(work, "distribution.yml")
+    with open(config, "w") as out:
+        out.write(f"""version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: {work}/distribution
+  cache:
+    blobdescriptor: inmemory
+http:
+  addr: 127.0.0.1:{dist_port}
+""")
+    wharf = Server("wharf", [args.wharf, "serve", "--addr", f"127.0.0.1:{wharf_port}", "--root", f"{work}/wharf",
+                             "--log-level", "error"], wharf_port, log)
+    dist = Server("distribution", ["docker-registry", "serve", config], dist_port, log)
+    servers = [wharf, dist]
+    results = []  # (figure, unit, wharf, distribution, higher_is_better)
+
+    def record(figure, unit, values, higher=True):
+        results.append((figure, unit, values["wharf"], values["distribution"], higher))
+        ratio = values["wharf"] / values["distribution"] if higher else values["distribution"] / values["wharf"]
+        print(f"{figure:<48} wharf {values['wharf']:>10.1f}  distribution {values['distribution']:>10.1f} {unit:<6} "
+              f"ratio {ratio:.2f}x", flush=True)
+
+    try:
+        # Monolithic push of a fresh random blob, median of runs, order alternating.
+        blob = os.path.join(work, "blob")
+        push_times = {"wharf": [], "distribution": []}
+        for run in range(args.runs):
+            digest = random_file(blob, args.blob_mib * MIB)
+            for server in (servers if run % 2 == 0 else servers[::-1]):
+                subprocess.run(["sync"], check=True)
+                push_times[server.name].append(push_blob_file(server, f"bench/push{run}", blob, digest))
+        record(f"push {args.blob_mib} MiB blob (monolithic PUT)", "MiB/s",
+               {name: args.blob_mib / statistics.median(times) for name, times in push_times.items()})
+        os.remove(blob)
+        last = args.runs - 1
+
+        # Pull: one stream, then eight at once; resident memory sampled meanwhile.
+        pull1, pull8, rss1, rss8 = {}, {}, {}, {}
+        for server in servers:
+            url = server.url(f"/v2/bench/push{last}/blobs/{digest}")
+            sampler = PeakRSS(server)
+            pull1[server.name] = args.blob_mib / statistics.median([curl_get(url) for _ in range(args.runs)])
+            rss1[server.name] = sampler.stop() / 1024
+            sampler = PeakRSS(server)
+            start = time.perf_counter()
+            parallel(lambda _: curl_get(url), range(8))
+            pull8[server.name] = 8 * args.blob_mib / (time.perf_counter() - start)
+            rss8[server.name] = sampler.stop() / 1024
+        record("pull blob, 1 stream", "MiB/s", pull1)
+        record("pull blob, 8 concurrent streams (aggregate)", "MiB/s", pull8)
+        record("resident memory during 1-stream pull", "MiB", rss1, higher=False)
+        record("resident memory during 8-stream pull", "MiB", rss8, higher=False)
+
+        # A small image for manifest GET and blob HEAD.
+        manifests = {}
+        for server in servers:
+            config_digest = push_bytes(server, "bench/image", b'{"architecture":"amd64","os":"linux"}')
+            layer = os.urandom(4096)
+            layer_digest = push_bytes(server, "bench/image", layer)
+            manifest = json.dumps({
+                "schemaVersion": 2, "mediaType": OCI_MANIFEST,
+                "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest,
+                           "size": 37},
+                "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": layer_digest,
+                            "size": 4096}]}).encode()
+            status, _, body = server.request("PUT", "/v2/bench/image/manifests/v1", body=manifest,
+                                             headers={"Content-Type": OCI_MANIFEST})
+            assert status == 201, (server.name, status, body)
+            manifests[server.name] = (manifest, layer_digest)
+
+        get_rate, head_rate = {}, {}
+        for server in servers:
+            out = subprocess.run(
+                ["wrk", "-t2", "-c32", f"-d{args.duration}s", "-H", f"Accept: {OCI_MANIFEST}",
+                 server.url("/v2/bench/image/manifests/v1")], check=True, capture_output=True, text=True).stdout
+            assert "Non-2xx" not in out, out
+            get_rate[server.name] = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+            out = subprocess.run(
+                ["hey", "-m", "HEAD", "-c", "32", "-z", f"{args.duration}s",
+                 server.url(f"/v2/bench/image/blobs/{manifests[server.name][1]}")],
+                check=True, capture_output=True, text=True).stdout
+            codes = re.findall(r"\[(\d{3})\]\s+\d+ responses", out)
+            assert codes == ["200"], (server.name, codes, out[-500:])
+            head_rate[server.name] = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        record("manifest GET (wrk -t2 -c32, OCI Accept)", "req/s", get_rate)
+        record("blob HEAD (hey -m HEAD -c 32)", "req/s", head_rate)
+
+        # Tags list over many tags, and the catalog over many repositories.
+        tag_ms, catalog_first_ms, catalog_mid_ms = {}, {}, {}
+        for server in servers:
+            manifest = manifests[server.name][0]
+            # The tags repository needs the image's blobs first: mount them from bench/image.
+            for blob_digest in (json.loads(manifest)["config"]["digest"], manifests[server.name][1]):
+                status, _, _ = server.request("POST", f"/v2/bench/tags/blobs/uploads/?mount={blob_digest}&from=bench/image")
+                assert status == 201, (server.name, status)
+            statuses = parallel(lambda i: Session.request(
+                server, "PUT", f"/v2/bench/tags/manifests/t{i:05d}", manifest, {"Content-Type": OCI_MANIFEST}),
+                range(args.tags))
+            assert set(statuses) == {201}, (server.name, set(statuses))
+            items, _ = list_all(server, "/v2/bench/tags/tags/list", "n=1000")
+            assert len(items) == args.tags, (server.name, len(items))
+            tag_ms[server.name] = 1000 * timed(lambda: list_all(server, "/v2/bench/tags/tags/list", "n=1000"), 5)
+
+            layer_digest = manifests[server.name][1]
+            statuses = parallel(lambda i: Session.request(
+                server, "POST", f"/v2/catalog/r{i:05d}/blobs/uploads/?mount={layer_digest}&from=bench/image"),
+                range(args.repos))
+            assert set(statuses) == {201}, (server.name, set(statuses))
+            catalog_first_ms[server.name] = 1000 * timed(lambda: server.request("GET", "/v2/_catalog?n=100"), 5)
+            middle = f"catalog/r{args.repos // 2:05d}"
+            catalog_mid_ms[server.name] = 1000 * timed(
+                lambda: server.request("GET", f"/v2/_catalog?n=100&last={middle}"), 5)
+        record(f"tags list, all {args.tags} tags (n=1000 pages)", "ms", tag_ms, higher=False)
+        record(f"catalog first page of 100 over {args.repos} repos", "ms", catalog_first_ms, higher=False)
+        record(f"catalog page of 100 from the middle", "ms", catalog_mid_ms, higher=False)
+
+        peak = {server.name: server.status_kib("VmHWM") / 1024 for server in servers}
+        record("peak resident memory over the whole run", "MiB", peak, higher=False)
+    finally:
+        for server in servers:
+            server.stop()
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+    print("\n| figure | unit | Wharf | Distribution 2.8.2 | Wharf advantage |")
+    print("|---|---|---:|---:|---:|")
+    for figure, unit, mine, theirs, higher in results:
+        ratio = mine / theirs if higher else theirs / mine
+        print(f"| {figure} | {unit} | {mine:.1f} | {theirs:.1f} | {ratio:.2f}× |")
+
+
+if __name__ == "__main__":
+    main()
