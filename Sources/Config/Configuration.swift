@@ -12,6 +12,9 @@ public struct Configuration: Sendable, Equatable {
         public var rootDirectory = "./wharf-data"
         /// `storage.delete.enabled`: off by default, as in Distribution.
         public var deleteEnabled = false
+        /// `storage.filesystem.fsync` (Wharf's own key): blobs and manifests reach the disk before
+        /// a push is acknowledged. Distribution never syncs; turning this off matches it.
+        public var fsync = true
     }
 
     public var http = HTTP()
@@ -41,6 +44,9 @@ public struct Configuration: Sendable, Equatable {
         }
         if let value = environment["REGISTRY_STORAGE_DELETE_ENABLED"] {
             storage.deleteEnabled = try YAMLBool.parse(value, key: "REGISTRY_STORAGE_DELETE_ENABLED")
+        }
+        if let value = environment["REGISTRY_STORAGE_FILESYSTEM_FSYNC"] {
+            storage.fsync = try YAMLBool.parse(value, key: "REGISTRY_STORAGE_FILESYSTEM_FSYNC")
         }
         if let value = environment["REGISTRY_LOG_LEVEL"] {
             logLevel = try LogLevel(parsing: value, key: "REGISTRY_LOG_LEVEL")

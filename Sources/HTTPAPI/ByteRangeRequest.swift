@@ -7,14 +7,14 @@ public enum ByteRangeRequest {
     /// may answer in full). Throws `RANGE_INVALID` (416) when it is malformed or unsatisfiable.
     public static func resolve(_ header: String?, size: Int64) throws(RegistryError) -> Range<Int64>? {
         guard let header else { return nil }
-        let text = Substring(header).trimmingSpaces()
+        let text = Substring(header).trimmingWhitespace()
         guard text.hasPrefix("bytes=") else {
             throw invalid("only byte ranges are supported: \"\(header.prefix(80))\"", size: size)
         }
         let specs = text.dropFirst("bytes=".count).split(separator: ",")
         guard !specs.isEmpty else { throw invalid("empty byte range", size: size) }
         guard specs.count == 1 else { return nil }
-        let spec = specs[0].trimmingSpaces()
+        let spec = specs[0].trimmingWhitespace()
         let parts = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2 else { throw invalid("malformed range \"\(spec.prefix(80))\"", size: size) }
         if parts[0].isEmpty {
@@ -38,14 +38,5 @@ public enum ByteRangeRequest {
 
     private static func invalid(_ detail: String, size: Int64) -> RegistryError {
         RegistryError(.rangeInvalid, detail: detail + " (blob size \(size))")
-    }
-}
-
-extension Substring {
-    func trimmingSpaces() -> Substring {
-        var text = self
-        while text.first == " " { text.removeFirst() }
-        while text.last == " " { text.removeLast() }
-        return text
     }
 }

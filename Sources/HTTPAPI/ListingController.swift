@@ -1,20 +1,12 @@
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import OCI
 import Registry
 
 /// `GET /v2/<name>/tags/list`, `GET /v2/_catalog` and `GET /v2/<name>/referrers/<digest>`.
 struct ListingController: Sendable {
     let services: RegistryServices
-
-    private struct TagList: Encodable {
-        let name: String
-        let tags: [String]
-    }
-
-    private struct Catalog: Encodable {
-        let repositories: [String]
-    }
 
     private struct ReferrersIndex: Encodable {
         let schemaVersion = 2
@@ -26,14 +18,14 @@ struct ListingController: Sendable {
         let page = try pageRequest(request)
         let result = try await services.listings.tags(in: name, page: page)
         let headers = link(path: "/v2/\(name)/tags/list", limit: page.limit, next: result.next)
-        return try JSONEncoding.response(TagList(name: name.value, tags: result.items.map(\.value)), headers: headers)
+        return json(ListingJSON.tagList(name: name.value, tags: result.items.map(\.value)), headers: headers)
     }
 
     func catalog(_ request: Request) async throws -> Response {
         let page = try pageRequest(request)
         let result = try await services.listings.repositories(page: page)
         let headers = link(path: "/v2/_catalog", limit: page.limit, next: result.next)
-        return try JSONEncoding.response(Catalog(repositories: result.items.map(\.value)), headers: headers)
+        return json(ListingJSON.catalog(result.items.map(\.value)), headers: headers)
     }
 
     func referrers(_ name: RepositoryName, digest: Digest, request: Request) async throws -> Response {
@@ -42,6 +34,12 @@ struct ListingController: Sendable {
         var headers: HTTPFields = [:]
         if artifactType != nil { headers[.ociFiltersApplied] = "artifactType" }
         return try JSONEncoding.response(ReferrersIndex(manifests: descriptors), contentType: MediaType.ociIndex, headers: headers)
+    }
+
+    private func json(_ body: ByteBuffer, headers: HTTPFields) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
     }
 
     private func pageRequest(_ request: Request) throws -> PageRequest {

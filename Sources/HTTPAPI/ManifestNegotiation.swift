@@ -1,3 +1,5 @@
+import OCI
+
 /// Content negotiation of manifest GETs: a client that lists manifest types in `Accept`
 /// gets a manifest only in one of them, as Distribution does, so an old client sees a clear
 /// "not found in an accepted type" instead of a document it cannot parse.
@@ -8,7 +10,7 @@ public enum ManifestNegotiation {
         var listedManifestType = false
         for header in acceptHeaders {
             for item in header.split(separator: ",") {
-                let type = essence(item)
+                let type = MediaType.essence(item)
                 if type == mediaType || type == "*/*" || type == "application/*" { return true }
                 if type.hasPrefix("application/vnd.oci.image.") || type.hasPrefix("application/vnd.docker.distribution.") {
                     listedManifestType = true
@@ -18,8 +20,5 @@ public enum ManifestNegotiation {
         return !listedManifestType
     }
 
-    private static func essence(_ item: Substring) -> String {
-        let base = item.split(separator: ";", maxSplits: 1).first ?? ""
-        return base.trimmingSpaces().lowercased()
-    }
+
 }

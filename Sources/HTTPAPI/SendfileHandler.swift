@@ -17,6 +17,10 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
     static let capableHeader = "x-wharf-sendfile-capable"
     static let directiveHeader = "x-wharf-sendfile"
 
+    /// Bytes per `sendfile(2)` call: large enough to be cheap, small enough that the event
+    /// loop turns between calls and the socket buffer drains in step.
+    static let regionSize = 4 * 1024 * 1024
+
     private var pending: SendfileDirective?
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -66,10 +70,14 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
-        let region = FileRegion(
-            fileHandle: handle, readerIndex: Int(directive.range.lowerBound), endIndex: Int(directive.range.upperBound)
-        )
-        context.write(wrapOutboundOut(.body(.fileRegion(region))), promise: nil)
+        var start = Int(directive.range.lowerBound)
+        let end = Int(directive.range.upperBound)
+        while start < end {
+            let stop = min(start + Self.regionSize, end)
+            let region = FileRegion(fileHandle: handle, readerIndex: start, endIndex: stop)
+            context.write(wrapOutboundOut(.body(.fileRegion(region))), promise: nil)
+            start = stop
+        }
         let done = context.eventLoop.makePromise(of: Void.self)
         context.write(wrapOutboundOut(.end(trailers)), promise: done)
         done.futureResult.whenComplete { result in

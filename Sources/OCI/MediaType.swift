@@ -39,7 +39,8 @@ public enum MediaType {
 }
 
 extension Substring {
-    func trimmingWhitespace() -> Substring {
+    /// The text without leading and trailing spaces and tabs (header values, list items).
+    public func trimmingWhitespace() -> Substring {
         var result = self
         while let first = result.first, first == " " || first == "\t" { result.removeFirst() }
         while let last = result.last, last == " " || last == "\t" { result.removeLast() }

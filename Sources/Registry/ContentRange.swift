@@ -14,8 +14,8 @@ public struct ContentRange: Sendable, Equatable {
     public var length: Int64 { end - start + 1 }
 
     public init(parsing header: String) throws(RegistryError) {
-        var text = Substring(header).trimmingSpaces()
-        if text.hasPrefix("bytes ") { text = text.dropFirst("bytes ".count).trimmingSpaces() }
+        var text = Substring(header).trimmingWhitespace()
+        if text.hasPrefix("bytes ") { text = text.dropFirst("bytes ".count).trimmingWhitespace() }
         if text.hasPrefix("bytes=") { text = text.dropFirst("bytes=".count) }
         if let slash = text.firstIndex(of: "/") {
             let total = text[text.index(after: slash)...]
@@ -34,14 +34,5 @@ public struct ContentRange: Sendable, Equatable {
         RegistryError(
             .rangeInvalid, detail: "Content-Range \"\(header.prefix(80))\" is not <start>-<end> with start <= end"
         )
-    }
-}
-
-extension Substring {
-    func trimmingSpaces() -> Substring {
-        var text = self
-        while text.first == " " { text.removeFirst() }
-        while text.last == " " { text.removeLast() }
-        return text
     }
 }

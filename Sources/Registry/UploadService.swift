@@ -47,15 +47,10 @@ public struct UploadService: Sendable {
     ) async throws -> UploadStatus where Body.Element == ByteBuffer {
         try await session(id, in: repository)
         return try await withState(id, in: repository) { state in
-            let expected = try state.expectedChunkLength(contentRange: contentRange, contentLength: contentLength)
-            let writer = try await driver.writer(RegistryLayout.uploadData(id, in: repository), append: true)
-            do {
-                try await stream(body, into: writer, state: &state, expected: expected)
-                try await writer.close()
-            } catch {
-                try? await writer.close()
-                throw error
-            }
+            let writer = try await receive(
+                body, into: id, in: repository, state: &state, contentRange: contentRange, contentLength: contentLength
+            )
+            try await writer.close()
             return state.status
         }
     }
@@ -68,18 +63,18 @@ public struct UploadService: Sendable {
     ) async throws -> BlobRecord where Body.Element == ByteBuffer {
         try await session(id, in: repository)
         return try await withState(id, in: repository) { state in
-            let expected = try state.expectedChunkLength(contentRange: contentRange, contentLength: contentLength)
-            let writer = try await driver.writer(RegistryLayout.uploadData(id, in: repository), append: true)
+            let writer = try await receive(
+                body, into: id, in: repository, state: &state, contentRange: contentRange, contentLength: contentLength
+            )
             do {
-                try await stream(body, into: writer, state: &state, expected: expected)
                 try await verify(state, claimed: digest, path: RegistryLayout.uploadData(id, in: repository))
+            } catch let error as RegistryError where error.code == .digestInvalid {
+                // The spec's rule: a wrong digest ends the upload and stores nothing.
+                try? await writer.cancel()
+                try await discard(id, in: repository)
+                throw error
             } catch {
-                if let error = error as? RegistryError, error.code == .digestInvalid {
-                    try? await writer.cancel()
-                    try await discard(id, in: repository)
-                } else {
-                    try? await writer.close()
-                }
+                try? await writer.close()
                 throw error
             }
             if try await metadata.blob(digest) == nil {
@@ -160,6 +155,23 @@ public struct UploadService: Sendable {
             // No chunk yet.
         }
         return state
+    }
+
+    /// Checks the chunk's range, opens the upload file for appending and streams the body into
+    /// it. Returns the open writer; closes it when receiving fails.
+    private func receive<Body: AsyncSequence>(
+        _ body: Body, into id: String, in repository: RepositoryName, state: inout UploadState,
+        contentRange: ContentRange?, contentLength: Int64?
+    ) async throws -> any StorageWriter where Body.Element == ByteBuffer {
+        let expected = try state.expectedChunkLength(contentRange: contentRange, contentLength: contentLength)
+        let writer = try await driver.writer(RegistryLayout.uploadData(id, in: repository), append: true)
+        do {
+            try await stream(body, into: writer, state: &state, expected: expected)
+        } catch {
+            try? await writer.close()
+            throw error
+        }
+        return writer
     }
 
     /// Streams the body into the writer, hashing what is written, in batches of `writeBatch`.

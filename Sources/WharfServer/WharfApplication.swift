@@ -27,7 +27,7 @@ public enum WharfApplication {
         let metadata = try SQLiteMetadataStore(path: root + "/" + databaseName)
         let options = RegistryOptions(deleteEnabled: configuration.storage.deleteEnabled)
         let services = RegistryServices(
-            driver: FilesystemDriver(root: root), metadata: metadata, options: options, logger: logger
+            driver: FilesystemDriver(root: root, syncOnCommit: configuration.storage.fsync), metadata: metadata, options: options, logger: logger
         )
         return build(
             services: services, address: .hostname(configuration.http.addr.host, port: configuration.http.addr.port),

@@ -18,6 +18,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(inversion: .prefixedEnableDisable, help: "Allow DELETE of manifests, tags and blobs (env REGISTRY_STORAGE_DELETE_ENABLED).")
     var delete: Bool?
 
+    @Flag(inversion: .prefixedNo, help: "Sync blobs to disk before acknowledging a push (env REGISTRY_STORAGE_FILESYSTEM_FSYNC).")
+    var fsync: Bool?
+
     @Option(help: "Log level: error, warn, info, debug (env REGISTRY_LOG_LEVEL).")
     var logLevel: String?
 
@@ -28,6 +31,7 @@ struct Serve: AsyncParsableCommand {
             if let addr { configuration.http.addr = try ListenAddress(parsing: addr, key: "--addr") }
             if let root { configuration.storage.rootDirectory = root }
             if let delete { configuration.storage.deleteEnabled = delete }
+            if let fsync { configuration.storage.fsync = fsync }
             if let logLevel { configuration.logLevel = try LogLevel(parsing: logLevel, key: "--log-level") }
         } catch {
             throw ValidationError("\(error)")
@@ -44,7 +48,7 @@ struct Serve: AsyncParsableCommand {
             "wharf serving",
             metadata: [
                 "addr": "\(configuration.http.addr)", "root": "\(configuration.storage.rootDirectory)",
-                "delete": "\(configuration.storage.deleteEnabled)",
+                "delete": "\(configuration.storage.deleteEnabled)", "fsync": "\(configuration.storage.fsync)",
             ]
         )
         try await app.runService()

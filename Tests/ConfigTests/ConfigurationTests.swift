@@ -7,6 +7,7 @@ import Testing
         #expect(configuration.http.addr == ListenAddress(host: "0.0.0.0", port: 5000))
         #expect(configuration.storage.rootDirectory == "./wharf-data")
         #expect(configuration.storage.deleteEnabled == false)
+        #expect(configuration.storage.fsync)
         #expect(configuration.logLevel == .info)
     }
 
@@ -16,7 +17,9 @@ import Testing
             "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY": "/var/lib/registry",
             "REGISTRY_STORAGE_DELETE_ENABLED": "true",
             "REGISTRY_LOG_LEVEL": "debug",
+            "REGISTRY_STORAGE_FILESYSTEM_FSYNC": "false",
         ])
+        #expect(!configuration.storage.fsync)
         #expect(configuration.http.addr == ListenAddress(host: "127.0.0.1", port: 5001))
         #expect(configuration.storage.rootDirectory == "/var/lib/registry")
         #expect(configuration.storage.deleteEnabled)
