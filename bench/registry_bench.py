@@ -57,6 +57,12 @@ class Server:
                     return int(line.split()[1])
         return 0
 
+    def cpu_seconds(self):
+        """User plus system CPU time the process has used."""
+        with open(f"/proc/{self.process.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
 
@@ -261,16 +267,22 @@ http:
         # Monolithic push of a fresh random blob, median of runs, order alternating.
         blob = os.path.join(work, "blob")
         push_times = {"wharf": [], "distribution": [], "wharf --no-fsync": []}
+        push_cpu = {"wharf": 0.0, "distribution": 0.0, "wharf --no-fsync": 0.0}
         pushers = [wharf, dist, unsynced]
         for run in range(args.runs):
             digest = random_file(blob, args.blob_mib * MIB)
             for server in pushers[run % 3:] + pushers[:run % 3]:
                 subprocess.run(["sync"], check=True)
+                cpu = server.cpu_seconds()
                 push_times[server.name].append(push_blob_file(server, f"bench/push{run}", blob, digest))
+                push_cpu[server.name] += server.cpu_seconds() - cpu
         push_rate = {name: args.blob_mib / statistics.median(times) for name, times in push_times.items()}
         record(f"push {args.blob_mib} MiB blob (monolithic PUT), fsync", "MiB/s", push_rate)
         record(f"push {args.blob_mib} MiB blob, Wharf --no-fsync", "MiB/s",
                {"wharf": push_rate["wharf --no-fsync"], "distribution": push_rate["distribution"]})
+        pushed_gib = args.runs * args.blob_mib / 1024
+        record("server CPU per GiB pushed", "s", {name: push_cpu[name] / pushed_gib for name in ("wharf", "distribution")},
+               higher=False)
         unsynced.stop()
         os.remove(blob)
         last = args.runs - 1
@@ -284,10 +296,13 @@ http:
         times8 = {"wharf": [], "distribution": []}
         rss1 = {"wharf": 0, "distribution": 0}
         rss8 = {"wharf": 0, "distribution": 0}
+        pull_cpu = {"wharf": 0.0, "distribution": 0.0}
         for run in range(2 * args.runs):
             for server in (servers if run % 2 == 0 else servers[::-1]):
                 sampler = PeakRSS(server)
+                cpu = server.cpu_seconds()
                 times1[server.name].append(download(server.port, path, size))
+                pull_cpu[server.name] += server.cpu_seconds() - cpu
                 rss1[server.name] = max(rss1[server.name], sampler.stop() / 1024)
         for run in range(args.runs):
             for server in (servers if run % 2 == 0 else servers[::-1]):
@@ -297,8 +312,30 @@ http:
                 times8[server.name].append(time.perf_counter() - start)
                 rss8[server.name] = max(rss8[server.name], sampler.stop() / 1024)
         pull1 = {name: args.blob_mib / statistics.median(times) for name, times in times1.items()}
+        # On two cores the kernel often runs a loopback sender and its receiver on the same CPU
+        # (wake-affine), which makes the figure above swing by 2x between runs. With the server
+        # on CPU 0 and the client on CPU 1 the figure shows what each server itself can send.
+        pinned = {"wharf": [], "distribution": []}
+        own_cpus = os.sched_getaffinity(0)
+        if os.cpu_count() and os.cpu_count() >= 2 and shutil.which("taskset"):
+            for run in range(2 * args.runs):
+                for server in (servers if run % 2 == 0 else servers[::-1]):
+                    subprocess.run(["taskset", "-a", "-p", "1", str(server.process.pid)], check=True, capture_output=True)
+                    os.sched_setaffinity(0, {1})
+                    try:
+                        pinned[server.name].append(download(server.port, path, size))
+                    finally:
+                        os.sched_setaffinity(0, own_cpus)
+                        mask = format(sum(1 << cpu for cpu in own_cpus), "x")
+                        subprocess.run(["taskset", "-a", "-p", mask, str(server.process.pid)], check=True,
+                                       capture_output=True)
         pull8 = {name: 8 * args.blob_mib / statistics.median(times) for name, times in times8.items()}
         record("pull blob, 1 stream", "MiB/s", pull1)
+        if pinned["wharf"]:
+            record("pull blob, 1 stream, server CPU 0 / client CPU 1", "MiB/s",
+                   {name: args.blob_mib / statistics.median(times) for name, times in pinned.items()})
+        pulled_gib = 2 * args.runs * args.blob_mib / 1024
+        record("server CPU per GiB pulled", "s", {name: cpu / pulled_gib for name, cpu in pull_cpu.items()}, higher=False)
         record("pull blob, 8 concurrent streams (aggregate)", "MiB/s", pull8)
         record("resident memory during 1-stream pull", "MiB", rss1, higher=False)
         record("resident memory during 8-stream pull", "MiB", rss8, higher=False)
