@@ -1,0 +1,64 @@
+import Foundation
+
+/// Decides a request from its `Authorization` header and the accesses it needs, and builds
+/// the `WWW-Authenticate` challenge that tells a client which token to fetch.
+public struct AccessController: Sendable {
+    public let realm: String
+    public let verifier: TokenVerifier
+
+    public init(realm: String, verifier: TokenVerifier) {
+        self.realm = realm
+        self.verifier = verifier
+    }
+
+    /// The outcome for one request.
+    public enum Decision: Sendable, Equatable {
+        /// Allowed; `subject` is the token's `sub` (nil for anonymous tokens).
+        case allowed(subject: String?)
+        /// Refused with 401: the challenge header and a reason for the error body.
+        case challenge(header: String, reason: String)
+    }
+
+    public func decide(authorization: String?, required: [ResourceAccess]) async -> Decision {
+        guard let authorization, let token = Self.bearerToken(authorization) else {
+            return .challenge(header: challenge(required, error: nil), reason: "authentication required")
+        }
+        let claims: TokenClaims
+        do {
+            claims = try await verifier.verify(token)
+        } catch {
+            return .challenge(header: challenge(required, error: "invalid_token"), reason: error.description)
+        }
+        let missing = required.filter { !Self.grants(claims, $0) }
+        guard missing.isEmpty else {
+            return .challenge(
+                header: challenge(required, error: "insufficient_scope"),
+                reason: "the token does not grant " + missing.map(\.description).joined(separator: ", ")
+            )
+        }
+        return .allowed(subject: claims.subject)
+    }
+
+    /// Whether the token's `access` grants `access`: same type and exact name, the action or `*`.
+    public static func grants(_ claims: TokenClaims, _ access: ResourceAccess) -> Bool {
+        claims.access.contains { entry in
+            entry.type == access.type && entry.name == access.name
+                && (entry.actions.contains(access.action) || entry.actions.contains("*"))
+        }
+    }
+
+    /// `Bearer realm="…",service="…"[,scope="…"][,error="…"]`
+    public func challenge(_ required: [ResourceAccess], error: String?) -> String {
+        var header = "Bearer realm=\"\(realm)\",service=\"\(verifier.policy.service)\""
+        if !required.isEmpty { header += ",scope=\"\(ResourceAccess.challengeScope(required))\"" }
+        if let error { header += ",error=\"\(error)\"" }
+        return header
+    }
+
+    static func bearerToken(_ authorization: String) -> String? {
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+}

@@ -1,0 +1,74 @@
+import JWTKit
+import SwiftASN1
+import Testing
+@testable import Auth
+
+@Suite struct AccessControllerTests {
+    func controller() throws -> AccessController {
+        let verifier = try TokenVerifier(
+            policy: .init(issuer: TokenMint.issuer, service: TokenMint.service),
+            keys: try TrustedKeySet(certificateBundlePEM: Fixtures.rsa.certificatePEM), clock: { TokenMint.now }
+        )
+        return AccessController(realm: "https://gitlab.example.com/jwt/auth", verifier: verifier)
+    }
+
+    func token(_ access: [TokenClaims.Access]) async throws -> String {
+        try await TokenMint.rsa(Fixtures.rsa, TokenMint.claims(access: access), kid: Fixtures.rsa.libtrustID)
+    }
+
+    @Test func noTokenGetsAChallengeNamingTheScope() async throws {
+        let decision = try await controller().decide(authorization: nil, required: [.repository("group/app", "pull"), .repository("group/app", "push")])
+        #expect(decision == .challenge(
+            header: #"Bearer realm="https://gitlab.example.com/jwt/auth",service="container_registry",scope="repository:group/app:pull,push""#,
+            reason: "authentication required"
+        ))
+        let base = try await controller().decide(authorization: "Basic dXNlcjpwYXNz", required: [])
+        #expect(base == .challenge(header: #"Bearer realm="https://gitlab.example.com/jwt/auth",service="container_registry""#, reason: "authentication required"))
+    }
+
+    @Test func aValidTokenWithTheActionsIsAllowed() async throws {
+        let bearer = "Bearer " + (try await token([.init(type: "repository", name: "group/app", actions: ["pull", "push"])]))
+        let decision = try await controller().decide(authorization: bearer, required: [.repository("group/app", "pull"), .repository("group/app", "push")])
+        #expect(decision == .allowed(subject: "alice"))
+    }
+
+    @Test func aPullTokenCannotPush() async throws {
+        let bearer = "Bearer " + (try await token([.init(type: "repository", name: "group/app", actions: ["pull"])]))
+        guard case .challenge(let header, let reason) = try await controller().decide(
+            authorization: bearer, required: [.repository("group/app", "pull"), .repository("group/app", "push")]
+        ) else {
+            Issue.record("push was allowed with a pull token")
+            return
+        }
+        #expect(header.hasSuffix(#"error="insufficient_scope""#))
+        #expect(reason.contains("repository:group/app:push"))
+    }
+
+    @Test func aTokenForOneRepositoryIsNotForAnother() async throws {
+        let bearer = "Bearer " + (try await token([.init(type: "repository", name: "group/a", actions: ["pull", "push", "delete"])]))
+        let decision = try await controller().decide(authorization: bearer, required: [.repository("group/b", "pull")])
+        #expect(decision != .allowed(subject: "alice"))
+        let prefix = try await controller().decide(authorization: bearer, required: [.repository("group/a/sub", "pull")])
+        #expect(prefix != .allowed(subject: "alice"))
+    }
+
+    @Test func starGrantsEveryAction() async throws {
+        let bearer = "Bearer " + (try await token([.init(type: "repository", name: "group/app", actions: ["*"])]))
+        #expect(try await controller().decide(authorization: bearer, required: [.repository("group/app", "delete")]) == .allowed(subject: "alice"))
+    }
+
+    @Test func catalogNeedsTheRegistryScope() async throws {
+        let repoOnly = "Bearer " + (try await token([.init(type: "repository", name: "group/app", actions: ["*"])]))
+        #expect(try await controller().decide(authorization: repoOnly, required: [.catalog]) != .allowed(subject: "alice"))
+        let admin = "Bearer " + (try await token([.init(type: "registry", name: "catalog", actions: ["*"])]))
+        #expect(try await controller().decide(authorization: admin, required: [.catalog]) == .allowed(subject: "alice"))
+    }
+
+    @Test func anInvalidTokenIsChallengedAsInvalid() async throws {
+        guard case .challenge(let header, _) = try await controller().decide(authorization: "Bearer not.a.token", required: []) else {
+            Issue.record("garbage token allowed")
+            return
+        }
+        #expect(header.hasSuffix(#"error="invalid_token""#))
+    }
+}
