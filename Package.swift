@@ -76,13 +76,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The GitLab side: users, projects, members, tokens, and the issuer of registry tokens.
+        .target(
+            name: "Identity",
+            dependencies: [
+                "Auth", crypto, .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"), .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Settings: defaults, environment.
         .target(name: "Config", dependencies: [logging], swiftSettings: swiftSettings),
         // Hummingbird routes, controllers and channel handlers.
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "OCI", "Registry", "Metadata", "StorageDriver", hummingbird, nioCore, nioPosix, nioHTTP1, logging,
+                "OCI", "Registry", "Metadata", "StorageDriver", "Auth", hummingbird, nioCore, nioPosix, nioHTTP1, logging,
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -94,7 +104,7 @@ let package = Package(
         .target(
             name: "WharfServer",
             dependencies: [
-                "Config", "HTTPAPI", "Registry", "StorageDriver", "StorageFilesystem", "Metadata", "MetadataSQLite",
+                "Config", "HTTPAPI", "Registry", "StorageDriver", "StorageFilesystem", "Metadata", "MetadataSQLite", "Auth",
                 hummingbird, logging, nioCore, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -141,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "HTTPAPI", "WharfServer", "Registry", "OCI", "StorageDriver", "StorageFilesystem", "Metadata",
+                "HTTPAPI", "WharfServer", "Registry", "OCI", "StorageDriver", "StorageFilesystem", "Metadata", "Auth", "Identity",
                 "MetadataSQLite", "WharfTestSupport", crypto, hummingbird,
                 hummingbirdTesting, nioCore, nioPosix, nioHTTP1,
             ],

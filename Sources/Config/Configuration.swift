@@ -17,8 +17,17 @@ public struct Configuration: Sendable, Equatable {
         public var fsync = true
     }
 
+    /// `auth`: how `/v2` requests are authenticated.
+    public enum Auth: Sendable, Equatable {
+        /// No authentication (`auth: none`, `REGISTRY_AUTH=none`).
+        case none
+        /// Bearer tokens from a token issuer.
+        case token(TokenAuthSettings)
+    }
+
     public var http = HTTP()
     public var storage = Storage()
+    public var auth = Auth.none
     /// `log.level`.
     public var logLevel = LogLevel.info
 
@@ -47,6 +56,23 @@ public struct Configuration: Sendable, Equatable {
         }
         if let value = environment["REGISTRY_STORAGE_FILESYSTEM_FSYNC"] {
             storage.fsync = try YAMLBool.parse(value, key: "REGISTRY_STORAGE_FILESYSTEM_FSYNC")
+        }
+        if let token = try TokenAuthSettings.load(environment: environment) {
+            auth = .token(token)
+        }
+        if let value = environment["REGISTRY_AUTH"] {
+            switch value.lowercased() {
+            case "none", "": auth = .none
+            case "token":
+                guard case .token = auth else {
+                    throw ConfigurationError(
+                        key: "REGISTRY_AUTH", problem: "is token but no REGISTRY_AUTH_TOKEN_* settings are given",
+                        fix: "set REGISTRY_AUTH_TOKEN_REALM, _SERVICE, _ISSUER and _ROOTCERTBUNDLE"
+                    )
+                }
+            default:
+                throw ConfigurationError(key: "REGISTRY_AUTH", problem: "is \"\(value)\"", fix: "use none or token")
+            }
         }
         if let value = environment["REGISTRY_LOG_LEVEL"] {
             logLevel = try LogLevel(parsing: value, key: "REGISTRY_LOG_LEVEL")

@@ -41,6 +41,8 @@ public struct RegistryMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try await dispatch(route, request: request, logger: context.logger)
         } catch let error as RegistryError {
             response = ErrorResponse.response(error, method: request.method)
+        } catch let refusal as AccessRefusal {
+            response = ErrorResponse.response(refusal.error, method: request.method, headers: refusal.headers)
         } catch let error as StorageDriverError where error.isInvalidRange {
             response = ErrorResponse.response(RegistryError(.rangeInvalid, detail: error.reason), method: request.method)
         } catch {

@@ -30,18 +30,19 @@ public enum WharfApplication {
             driver: FilesystemDriver(root: root, syncOnCommit: configuration.storage.fsync), metadata: metadata, options: options, logger: logger
         )
         return build(
-            services: services, address: .hostname(configuration.http.addr.host, port: configuration.http.addr.port),
+            services: services, authorizer: try AuthorizerFactory.make(configuration.auth),
+            address: .hostname(configuration.http.addr.host, port: configuration.http.addr.port),
             logger: logger, onServerRunning: onServerRunning
         )
     }
 
     /// The application over given services (tests pass in-memory ones).
     public static func build(
-        services: RegistryServices, address: BindAddress, logger: Logger,
-        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        services: RegistryServices, authorizer: any RegistryAuthorizer = OpenAccess(), address: BindAddress,
+        logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: WharfRequestContext.self)
-        router.add(middleware: RegistryMiddleware(services: services))
+        router.add(middleware: RegistryMiddleware(services: services, authorizer: authorizer))
         return Application(
             router: router,
             server: .wharfHTTP1(),

@@ -43,6 +43,9 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "wharf")
+        if case .none = configuration.auth {
+            logger.warning("authentication is OFF: anyone who can reach this port can push, pull and delete")
+        }
         let app = try WharfApplication.build(configuration, logger: logger)
         logger.info(
             "wharf serving",

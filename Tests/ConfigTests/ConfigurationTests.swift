@@ -49,3 +49,56 @@ import Testing
         #expect(throws: ConfigurationError.self) { try Configuration.load(environment: ["REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY": ""]) }
     }
 }
+
+@Suite struct TokenAuthConfigurationTests {
+    static let seed = [
+        "REGISTRY_AUTH_TOKEN_REALM": "https://gitlab.example.com/jwt/auth",
+        "REGISTRY_AUTH_TOKEN_SERVICE": "container_registry",
+        "REGISTRY_AUTH_TOKEN_ISSUER": "gitlab-issuer",
+        "REGISTRY_AUTH_TOKEN_ROOTCERTBUNDLE": "/certs/registry.crt",
+    ]
+
+    @Test func theSeedsVariablesEnableTokenAuth() throws {
+        let configuration = try Configuration.load(environment: Self.seed)
+        #expect(configuration.auth == .token(TokenAuthSettings(
+            realm: "https://gitlab.example.com/jwt/auth", service: "container_registry", issuer: "gitlab-issuer",
+            rootCertBundle: "/certs/registry.crt"
+        )))
+    }
+
+    @Test func signingAlgorithmsParseAsAYAMLListOrCommas() throws {
+        var environment = Self.seed
+        environment["REGISTRY_AUTH_TOKEN_SIGNINGALGORITHMS"] = "[RS256, ES256]"
+        guard case .token(let settings) = try Configuration.load(environment: environment).auth else {
+            Issue.record("token auth not enabled")
+            return
+        }
+        #expect(settings.signingAlgorithms == ["RS256", "ES256"])
+        environment["REGISTRY_AUTH_TOKEN_SIGNINGALGORITHMS"] = "PS256,EdDSA"
+        guard case .token(let other) = try Configuration.load(environment: environment).auth else { return }
+        #expect(other.signingAlgorithms == ["PS256", "EdDSA"])
+    }
+
+    @Test func aPartialTokenConfigurationNamesWhatIsMissing() {
+        for missing in ["REGISTRY_AUTH_TOKEN_REALM", "REGISTRY_AUTH_TOKEN_SERVICE", "REGISTRY_AUTH_TOKEN_ISSUER"] {
+            var environment = Self.seed
+            environment.removeValue(forKey: missing)
+            #expect {
+                try Configuration.load(environment: environment)
+            } throws: { error in
+                (error as? ConfigurationError)?.key == missing
+            }
+        }
+        var noKeys = Self.seed
+        noKeys.removeValue(forKey: "REGISTRY_AUTH_TOKEN_ROOTCERTBUNDLE")
+        #expect(throws: ConfigurationError.self) { try Configuration.load(environment: noKeys) }
+    }
+
+    @Test func registryAuthNoneAndTokenAreChecked() throws {
+        var environment = Self.seed
+        environment["REGISTRY_AUTH"] = "none"
+        #expect(try Configuration.load(environment: environment).auth == .none)
+        #expect(throws: ConfigurationError.self) { try Configuration.load(environment: ["REGISTRY_AUTH": "token"]) }
+        #expect(throws: ConfigurationError.self) { try Configuration.load(environment: ["REGISTRY_AUTH": "htpasswd"]) }
+    }
+}
