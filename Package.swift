@@ -160,8 +160,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "WharfServer", "Config", "OCI", "Registry", "HTTPAPI", "StorageFilesystem", "MetadataSQLite",
-                "WharfTestSupport", crypto, hummingbird, hummingbirdTesting, logging, nioCore, "wharf",
+                "WharfServer", "Config", "OCI", "Registry", "HTTPAPI", "StorageFilesystem", "MetadataSQLite", "Auth",
+                "Identity", "WharfTestSupport", crypto, hummingbird, hummingbirdTesting, logging, nioCore, "wharf",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings

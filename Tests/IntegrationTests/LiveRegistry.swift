@@ -31,7 +31,8 @@ enum LiveRegistry {
     }
 
     static func run<T: Sendable>(
-        deleteEnabled: Bool = false, _ body: @Sendable (Context) async throws -> T
+        deleteEnabled: Bool = false, authorizer: (@Sendable (String) async throws -> any RegistryAuthorizer)? = nil,
+        _ body: @Sendable (Context) async throws -> T
     ) async throws -> T {
         try await withTemporaryDirectory { directory in
             let root = directory + "/root"
@@ -44,7 +45,10 @@ enum LiveRegistry {
                 driver: FilesystemDriver(root: root), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite"),
                 options: RegistryOptions(deleteEnabled: deleteEnabled), logger: logger
             )
-            let app = WharfApplication.build(services: services, address: .hostname("127.0.0.1", port: 0), logger: logger)
+            let access = try await authorizer?(work) ?? OpenAccess()
+            let app = WharfApplication.build(
+                services: services, authorizer: access, address: .hostname("127.0.0.1", port: 0), logger: logger
+            )
             return try await app.test(.live) { client in
                 guard let port = client.port else { throw SupportError("live server has no port") }
                 return try await body(Context(host: "127.0.0.1:\(port)", client: client, services: services, work: work))
