@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "Metadata", dependencies: ["OCI", nioConcurrency], swiftSettings: swiftSettings),
         .target(
             name: "MetadataSQLite",
-            dependencies: ["Metadata", "OCI", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Metadata", "Identity", "OCI", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // One conformance suite for every metadata store.
@@ -80,12 +80,14 @@ let package = Package(
         .target(
             name: "Identity",
             dependencies: [
-                "Auth", crypto, .product(name: "CryptoExtras", package: "swift-crypto"),
+                "Auth", "OCI", crypto, nioConcurrency, .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"), .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: swiftSettings
         ),
+        // One conformance suite for every identity store.
+        .target(name: "IdentityConformance", dependencies: ["Identity"], swiftSettings: swiftSettings),
         // Settings: defaults, environment.
         .target(name: "Config", dependencies: [logging], swiftSettings: swiftSettings),
         // Hummingbird routes, controllers and channel handlers.
@@ -138,6 +140,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IdentityTests",
+            dependencies: ["Identity", "IdentityConformance", "MetadataSQLite", "Auth", "OCI", "WharfTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "AuthTests",
             dependencies: [

@@ -6,33 +6,25 @@ import OCI
 /// The embedded default store: one SQLite file in WAL mode, readers in parallel with the
 /// writer. Tag lists and the catalog are index range scans, never directory walks.
 public final class SQLiteMetadataStore: MetadataStore {
-    let pool: DatabasePool
+    let database: SQLiteDatabase
     /// The columns `manifestRecord(_:)` reads, in its order, from `manifests m`.
     static let manifestColumns = "m.digest, m.media_type, m.size, m.artifact_type, m.subject, m.annotations, m.created_at"
 
-    /// Opens (creating and migrating) the database at `path`.
-    public init(path: String) throws {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(30)
-        configuration.maximumReaderCount = 8
-        configuration.prepareDatabase { db in
-            // Acknowledged pushes must survive a power cut, not only a crash.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        pool = try DatabasePool(path: path, configuration: configuration)
-        try SQLiteSchema.migrator.migrate(pool)
+    public init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    /// Opens (creating and migrating) a database of its own at `path`.
+    public convenience init(path: String) throws {
+        self.init(database: try SQLiteDatabase(path: path))
     }
 
     public func close() throws {
-        try pool.close()
+        try database.close()
     }
 
-    /// Runs a read on the calling thread. GRDB's async read hops to a dispatch queue and back,
-    /// two thread switches that cost more than the index lookups themselves (profiled: manifest
-    /// GET and tag pages spent most of their time switching threads). These reads take
-    /// microseconds in WAL mode and never wait for the writer, so blocking briefly is cheaper.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.read(body)
+        try database.read(body)
     }
 
     // MARK: Repositories
@@ -79,7 +71,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func commitBlob(_ blob: BlobRecord, in repository: RepositoryName) async throws {
-        try await pool.write { db in
+        try await database.write { db in
             try Self.insertBlob(db, blob)
             let id = try Self.ensureRepository(db, repository, now: blob.createdAt)
             try Self.link(db, blob.digest, into: id, now: blob.createdAt)
@@ -88,7 +80,7 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public func linkBlob(_ digest: Digest, into repository: RepositoryName) async throws -> Bool {
         let now = Date().timeIntervalSince1970
-        return try await pool.write { db in
+        return try await database.write { db in
             let known = try Bool.fetchOne(
                 db.cachedStatement(sql: "SELECT 1 FROM blobs WHERE digest = ?"), arguments: [digest.description]
             )
@@ -100,7 +92,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func unlinkBlob(_ digest: Digest, from repository: RepositoryName) async throws -> Bool {
-        try await pool.write { db in
+        try await database.write { db in
             try db.cachedStatement(
                 sql: """
                     DELETE FROM repository_blobs WHERE digest = ?
@@ -117,7 +109,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tag: Tag?
     ) async throws {
         let annotations = try manifest.annotations.map(Self.encodeAnnotations)
-        try await pool.write { db in
+        try await database.write { db in
             let id = try Self.ensureRepository(db, repository, now: manifest.createdAt)
             let missing =
                 try Self.missing(db, references.blobs, in: id, table: "repository_blobs")
@@ -190,7 +182,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func deleteManifest(_ digest: Digest, in repository: RepositoryName) async throws -> Bool {
-        try await pool.write { db in
+        try await database.write { db in
             try db.cachedStatement(
                 sql: """
                     DELETE FROM manifests WHERE digest = ?
@@ -202,7 +194,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func deleteTag(_ tag: Tag, in repository: RepositoryName) async throws -> Bool {
-        try await pool.write { db in
+        try await database.write { db in
             try db.cachedStatement(
                 sql: "DELETE FROM tags WHERE name = ? AND repository_id = (SELECT id FROM repositories WHERE name = ?)"
             ).execute(arguments: [tag.value, repository.value])
@@ -245,7 +237,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     // MARK: Upload sessions
 
     public func createUpload(_ upload: UploadRecord) async throws {
-        try await pool.write { db in
+        try await database.write { db in
             try db.cachedStatement(sql: "INSERT INTO uploads (id, repository, started_at) VALUES (?, ?, ?)")
                 .execute(arguments: [upload.id, upload.repository.value, upload.startedAt])
         }
@@ -260,7 +252,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func deleteUpload(_ id: String) async throws {
-        try await pool.write { db in
+        try await database.write { db in
             try db.cachedStatement(sql: "DELETE FROM uploads WHERE id = ?").execute(arguments: [id])
         }
     }
@@ -278,6 +270,6 @@ public final class SQLiteMetadataStore: MetadataStore {
 extension SQLiteMetadataStore {
     /// The journal mode in effect ("wal" for a pool), for diagnostics.
     public func journalMode() throws -> String {
-        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+        try database.journalMode()
     }
 }

@@ -66,6 +66,64 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("v2-identity") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE users (
+                        id INTEGER PRIMARY KEY,
+                        username TEXT NOT NULL UNIQUE,
+                        password_hash TEXT NOT NULL,
+                        is_admin INTEGER NOT NULL,
+                        is_blocked INTEGER NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE namespaces (
+                        id INTEGER PRIMARY KEY,
+                        kind TEXT NOT NULL,
+                        path TEXT NOT NULL UNIQUE,
+                        parent_id INTEGER REFERENCES namespaces(id),
+                        owner_id INTEGER REFERENCES users(id) ON DELETE CASCADE
+                    );
+                    CREATE TABLE projects (
+                        id INTEGER PRIMARY KEY,
+                        namespace_id INTEGER NOT NULL REFERENCES namespaces(id),
+                        path TEXT NOT NULL UNIQUE,
+                        visibility TEXT NOT NULL
+                    );
+                    CREATE TABLE memberships (
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        namespace_id INTEGER REFERENCES namespaces(id) ON DELETE CASCADE,
+                        project_id INTEGER REFERENCES projects(id) ON DELETE CASCADE,
+                        role INTEGER NOT NULL,
+                        CHECK ((namespace_id IS NULL) != (project_id IS NULL))
+                    );
+                    CREATE UNIQUE INDEX memberships_source
+                        ON memberships(user_id, coalesce(namespace_id, -1), coalesce(project_id, -1));
+                    CREATE TABLE personal_access_tokens (
+                        id INTEGER PRIMARY KEY,
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        token_digest TEXT NOT NULL UNIQUE,
+                        scopes TEXT NOT NULL,
+                        expires_at REAL,
+                        revoked INTEGER NOT NULL DEFAULT 0,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE deploy_tokens (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        username TEXT NOT NULL UNIQUE,
+                        token_digest TEXT NOT NULL,
+                        project_id INTEGER REFERENCES projects(id) ON DELETE CASCADE,
+                        namespace_id INTEGER REFERENCES namespaces(id) ON DELETE CASCADE,
+                        scopes TEXT NOT NULL,
+                        expires_at REAL,
+                        revoked INTEGER NOT NULL DEFAULT 0,
+                        created_at REAL NOT NULL
+                    );
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -1,0 +1,82 @@
+import Auth
+import OCI
+
+/// Decides the `access` claim of a token: for each requested scope, the actions the principal
+/// may have on the project the repository belongs to. Actions not allowed are dropped
+/// silently; a scope left with none is omitted (the registry then refuses the request).
+public struct ScopeGrantor: Sendable {
+    let store: any IdentityStore
+
+    public init(store: any IdentityStore) {
+        self.store = store
+    }
+
+    public func grant(_ scopes: [ResourceScope], to principal: Principal) async throws -> [TokenClaims.Access] {
+        var granted: [TokenClaims.Access] = []
+        for scope in scopes {
+            if scope.type == "registry", scope.name == "catalog" {
+                if scope.actions.contains("*"), AccessPolicy.mayListCatalog(principal) {
+                    granted.append(.init(type: "registry", name: "catalog", actions: ["*"]))
+                }
+                continue
+            }
+            guard scope.type == "repository", (try? RepositoryName(scope.name)) != nil,
+                let project = try await project(for: scope.name)
+            else { continue }
+            let ancestors = try await namespaces(above: project)
+            let role = try await role(of: principal, on: project, ancestors: ancestors)
+            let covers = deployTokenCovers(principal, project: project, ancestors: ancestors)
+            let actions = AccessPolicy.allowedActions(
+                principal, requested: Self.unique(scope.actions), role: role, visibility: project.visibility,
+                deployTokenCovers: covers
+            )
+            guard !actions.isEmpty else { continue }
+            granted.append(.init(
+                type: "repository", name: scope.name, actions: actions,
+                meta: .init(projectPath: project.path, projectID: project.id, rootNamespaceID: ancestors.last?.id)
+            ))
+        }
+        return granted
+    }
+
+    /// A repository is named by its project's path plus at most two more components.
+    func project(for repository: String) async throws -> Project? {
+        var candidate = repository
+        for _ in 0...2 {
+            if let project = try await store.project(path: candidate) { return project }
+            guard let slash = candidate.lastIndex(of: "/") else { return nil }
+            candidate = String(candidate[..<slash])
+        }
+        return nil
+    }
+
+    /// The project's namespace and every namespace above it, nearest first.
+    func namespaces(above project: Project) async throws -> [Namespace] {
+        var chain: [Namespace] = []
+        var next: Int64? = project.namespaceID
+        while let id = next, let namespace = try await store.namespace(id: id), chain.count < 32 {
+            chain.append(namespace)
+            next = namespace.parentID
+        }
+        return chain
+    }
+
+    private func role(of principal: Principal, on project: Project, ancestors: [Namespace]) async throws -> Role? {
+        guard case .user(let user, _) = principal else { return nil }
+        let memberships = try await store.memberships(userID: user.id)
+        return AccessPolicy.effectiveRole(userID: user.id, project: project, ancestors: ancestors, memberships: memberships)
+    }
+
+    private func deployTokenCovers(_ principal: Principal, project: Project, ancestors: [Namespace]) -> Bool {
+        guard case .deployToken(let token) = principal else { return false }
+        switch token.owner {
+        case .project(let id): return id == project.id
+        case .namespace(let id): return ancestors.contains { $0.id == id }
+        }
+    }
+
+    private static func unique(_ actions: [String]) -> [String] {
+        var seen = Set<String>()
+        return actions.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,19 @@
+import Identity
+import IdentityConformance
+import MetadataSQLite
+import Testing
+import WharfTestSupport
+
+@Suite struct IdentityStoreTests {
+    @Test(arguments: IdentityConformance.cases)
+    func inMemory(_ check: IdentityConformance.Case) async throws {
+        try await check.run(InMemoryIdentityStore())
+    }
+
+    @Test(arguments: IdentityConformance.cases)
+    func sqlite(_ check: IdentityConformance.Case) async throws {
+        try await withTemporaryDirectory { directory in
+            try await check.run(SQLiteIdentityStore(database: try SQLiteDatabase(path: directory + "/wharf.sqlite")))
+        }
+    }
+}
