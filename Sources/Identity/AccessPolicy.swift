@@ -8,7 +8,7 @@
 /// | delete, `*` | Maintainer+ |
 ///
 /// Admins may do everything. Deploy tokens pull (`read_registry`) and push (`write_registry`)
-/// on their project or their group's projects, never delete. Tokens narrow what the role allows.
+/// on their project or their group's projects (and pull public ones), never delete. Tokens narrow what the role allows.
 public enum AccessPolicy {
     public static func allowedActions(
         _ principal: Principal, requested: [String], role: Role?, visibility: Visibility, deployTokenCovers: Bool
@@ -19,6 +19,7 @@ public enum AccessPolicy {
             case .anonymous:
                 return action == "pull" && visibility == .public
             case .deployToken:
+                if action == "pull" && visibility == .public { return true }
                 return deployTokenCovers && (action == "pull" || action == "push")
             case .user(let user, _):
                 if user.isBlocked { return false }

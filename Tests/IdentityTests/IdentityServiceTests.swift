@@ -1,0 +1,125 @@
+import Auth
+import Foundation
+import Identity
+import Testing
+
+/// Authenticator and ScopeGrantor over an in-memory store with a small organisation.
+@Suite struct IdentityServiceTests {
+    struct World {
+        let store = InMemoryIdentityStore()
+        let passwords = PasswordHasher(cost: 4)
+        var authenticator: Authenticator { Authenticator(store: store, passwords: passwords) }
+        var grantor: ScopeGrantor { ScopeGrantor(store: store) }
+        var pat = ""
+        var readOnlyDeployToken = ("", "")
+
+        static func make() async throws -> World {
+            var world = World()
+            let store = world.store
+            let dev = try await store.createUser(username: "dev", passwordHash: world.passwords.hash("dev-password"), isAdmin: false, now: 0)
+            let reporter = try await store.createUser(username: "reporter", passwordHash: world.passwords.hash("r-password"), isAdmin: false, now: 0)
+            _ = try await store.createUser(username: "root", passwordHash: world.passwords.hash("root-password"), isAdmin: true, now: 0)
+            let group = try await store.createGroup(path: "group")
+            let project = try await store.createProject(path: "group/app", visibility: .private)
+            _ = try await store.createProject(path: "group/public", visibility: .public)
+            try await store.setMembership(Membership(userID: dev.id, source: .namespace(group.id), role: .developer))
+            try await store.setMembership(Membership(userID: reporter.id, source: .project(project.id), role: .reporter))
+            world.pat = SecretGenerator.make(prefix: "glpat-")
+            _ = try await store.createPersonalAccessToken(
+                userID: dev.id, name: "ci", tokenDigest: SecretGenerator.digest(world.pat), scopes: [.readRegistry], expiresAt: nil, now: 0
+            )
+            let secret = SecretGenerator.make(prefix: "gldt-")
+            let token = try await store.createDeployToken(
+                name: "read", owner: .project(project.id), tokenDigest: SecretGenerator.digest(secret), scopes: [.readRegistry],
+                expiresAt: 1000, now: 0
+            )
+            world.readOnlyDeployToken = (token.username, secret)
+            return world
+        }
+
+        func grant(_ principal: Principal, _ scopes: String...) async throws -> [String] {
+            try await grantor.grant(ResourceScope.parseAll(scopes), to: principal).map { "\($0.name):\($0.actions.joined(separator: ","))" }
+        }
+    }
+
+    @Test func passwordsTokensAndDeployTokensAuthenticate() async throws {
+        let world = try await World.make()
+        let auth = world.authenticator
+        guard case .user(let dev, nil) = try await auth.authenticate(username: "dev", secret: "dev-password", now: 1) else {
+            Issue.record("password login failed")
+            return
+        }
+        #expect(dev.username == "dev")
+        #expect(try await auth.authenticate(username: "dev", secret: "wrong", now: 1) == nil)
+        guard case .user(_, let scopes?) = try await auth.authenticate(username: "dev", secret: world.pat, now: 1) else {
+            Issue.record("PAT login failed")
+            return
+        }
+        #expect(scopes == [.readRegistry])
+        #expect(try await auth.authenticate(username: "reporter", secret: world.pat, now: 1) == nil, "a PAT is its owner's only")
+        let (username, secret) = world.readOnlyDeployToken
+        guard case .deployToken = try await auth.authenticate(username: username, secret: secret, now: 1) else {
+            Issue.record("deploy token login failed")
+            return
+        }
+        #expect(try await auth.authenticate(username: username, secret: secret, now: 2000) == nil, "expired deploy token")
+        #expect(try await auth.authenticate(username: "nobody", secret: "x", now: 1) == nil)
+    }
+
+    @Test func blockedUsersAndRevokedTokensAreRefused() async throws {
+        let world = try await World.make()
+        var dev = try #require(try await world.store.user(named: "dev"))
+        let token = try #require(try await world.store.personalAccessToken(digest: SecretGenerator.digest(world.pat)))
+        #expect(try await world.store.revokePersonalAccessToken(id: token.id))
+        #expect(try await world.authenticator.authenticate(username: "dev", secret: world.pat, now: 1) == nil)
+        dev.isBlocked = true
+        try await world.store.updateUser(dev)
+        #expect(try await world.authenticator.authenticate(username: "dev", secret: "dev-password", now: 1) == nil)
+    }
+
+    @Test func grantsFollowRolesAndDropTheRest() async throws {
+        let world = try await World.make()
+        let dev = Principal.user(try #require(try await world.store.user(named: "dev")), scopes: nil)
+        let reporter = Principal.user(try #require(try await world.store.user(named: "reporter")), scopes: nil)
+        let root = Principal.user(try #require(try await world.store.user(named: "root")), scopes: nil)
+        #expect(try await world.grant(dev, "repository:group/app:pull,push") == ["group/app:pull,push"])
+        #expect(try await world.grant(dev, "repository:group/app/image/sub:pull,push,delete") == ["group/app/image/sub:pull,push"])
+        #expect(try await world.grant(dev, "repository:group/app/a/b/c:pull") == [], "at most two components past the project")
+        #expect(try await world.grant(reporter, "repository:group/app:pull,push") == ["group/app:pull"])
+        #expect(try await world.grant(reporter, "repository:group/other:pull") == [])
+        #expect(try await world.grant(.anonymous, "repository:group/app:pull", "repository:group/public:pull,push") == ["group/public:pull"])
+        #expect(try await world.grant(dev, "registry:catalog:*") == [])
+        #expect(try await world.grant(root, "registry:catalog:*", "repository:group/app:*") == ["catalog:*", "group/app:*"])
+        #expect(try await world.grant(dev, "repository:Group/App:pull", "repository:group/..:pull") == [], "invalid names get nothing")
+    }
+
+    @Test func grantsCarryGitLabsMeta() async throws {
+        let world = try await World.make()
+        let dev = Principal.user(try #require(try await world.store.user(named: "dev")), scopes: nil)
+        let access = try await world.grantor.grant(ResourceScope.parseAll(["repository:group/app/image:pull"]), to: dev)
+        let project = try #require(try await world.store.project(path: "group/app"))
+        let group = try #require(try await world.store.namespace(path: "group"))
+        #expect(access.first?.meta == TokenClaims.Meta(projectPath: "group/app", projectID: project.id, rootNamespaceID: group.id))
+    }
+
+    @Test func deployTokensAreLimitedToTheirProject() async throws {
+        let world = try await World.make()
+        let (username, secret) = world.readOnlyDeployToken
+        let principal = try #require(try await world.authenticator.authenticate(username: username, secret: secret, now: 1))
+        #expect(try await world.grant(principal, "repository:group/app:pull,push") == ["group/app:pull"])
+        #expect(try await world.grant(principal, "repository:group/public:pull") == ["group/public:pull"], "public pulls are anyone's")
+    }
+
+    @Test func failedLoginsAreRateLimitedPerKey() {
+        let limiter = LoginRateLimiter(maxFailures: 3, window: 60)
+        let keys = ["user:dev", "address:10.0.0.1"]
+        for second in 0..<3 {
+            #expect(limiter.retryAfter(keys, now: Double(second)) == nil)
+            limiter.recordFailure(keys, now: Double(second))
+        }
+        #expect(limiter.retryAfter(keys, now: 3) == 57)
+        #expect(limiter.retryAfter(["user:other", "address:10.0.0.1"], now: 3) == 57, "the address is limited too")
+        #expect(limiter.retryAfter(["user:other", "address:10.0.0.2"], now: 3) == nil)
+        #expect(limiter.retryAfter(keys, now: 61) == nil, "the window moved on")
+    }
+}
