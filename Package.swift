@@ -94,7 +94,8 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "OCI", "Registry", "Metadata", "StorageDriver", "Auth", hummingbird, nioCore, nioPosix, nioHTTP1, logging,
+                "OCI", "Registry", "Metadata", "StorageDriver", "Auth", "Identity", hummingbird, nioCore, nioPosix, nioHTTP1,
+                logging,
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -107,15 +108,15 @@ let package = Package(
             name: "WharfServer",
             dependencies: [
                 "Config", "HTTPAPI", "Registry", "StorageDriver", "StorageFilesystem", "Metadata", "MetadataSQLite", "Auth",
-                hummingbird, logging, nioCore, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "Identity", hummingbird, logging, nioCore, .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "WharfServer", "Config", .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
-                hummingbird,
+                "WharfServer", "Config", "Identity", "MetadataSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), logging, hummingbird,
             ],
             swiftSettings: swiftSettings
         ),

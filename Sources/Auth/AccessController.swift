@@ -3,10 +3,11 @@ import Foundation
 /// Decides a request from its `Authorization` header and the accesses it needs, and builds
 /// the `WWW-Authenticate` challenge that tells a client which token to fetch.
 public struct AccessController: Sendable {
-    public let realm: String
+    /// The token endpoint clients are sent to; nil when it is derived from each request.
+    public let realm: String?
     public let verifier: TokenVerifier
 
-    public init(realm: String, verifier: TokenVerifier) {
+    public init(realm: String?, verifier: TokenVerifier) {
         self.realm = realm
         self.verifier = verifier
     }
@@ -19,20 +20,22 @@ public struct AccessController: Sendable {
         case challenge(header: String, reason: String)
     }
 
-    public func decide(authorization: String?, required: [ResourceAccess]) async -> Decision {
+    /// Decides; `requestRealm` is used when no fixed realm is configured.
+    public func decide(authorization: String?, required: [ResourceAccess], requestRealm: String = "") async -> Decision {
+        let realm = self.realm ?? requestRealm
         guard let authorization, let token = Self.bearerToken(authorization) else {
-            return .challenge(header: challenge(required, error: nil), reason: "authentication required")
+            return .challenge(header: challenge(required, error: nil, realm: realm), reason: "authentication required")
         }
         let claims: TokenClaims
         do {
             claims = try await verifier.verify(token)
         } catch {
-            return .challenge(header: challenge(required, error: "invalid_token"), reason: error.description)
+            return .challenge(header: challenge(required, error: "invalid_token", realm: realm), reason: error.description)
         }
         let missing = required.filter { !Self.grants(claims, $0) }
         guard missing.isEmpty else {
             return .challenge(
-                header: challenge(required, error: "insufficient_scope"),
+                header: challenge(required, error: "insufficient_scope", realm: realm),
                 reason: "the token does not grant " + missing.map(\.description).joined(separator: ", ")
             )
         }
@@ -48,7 +51,7 @@ public struct AccessController: Sendable {
     }
 
     /// `Bearer realm="…",service="…"[,scope="…"][,error="…"]`
-    public func challenge(_ required: [ResourceAccess], error: String?) -> String {
+    public func challenge(_ required: [ResourceAccess], error: String?, realm: String) -> String {
         var header = "Bearer realm=\"\(realm)\",service=\"\(verifier.policy.service)\""
         if !required.isEmpty { header += ",scope=\"\(ResourceAccess.challengeScope(required))\"" }
         if let error { header += ",error=\"\(error)\"" }

@@ -20,14 +20,18 @@ public struct Configuration: Sendable, Equatable {
     /// `auth`: how `/v2` requests are authenticated.
     public enum Auth: Sendable, Equatable {
         /// No authentication (`auth: none`, `REGISTRY_AUTH=none`).
-        case none
+        case disabled
         /// Bearer tokens from a token issuer.
         case token(TokenAuthSettings)
     }
 
     public var http = HTTP()
     public var storage = Storage()
-    public var auth = Auth.none
+    /// `auth`: explicit registry token settings, or none. Unset (`nil`), a process of role `all`
+    /// trusts its own issuer.
+    public var auth: Auth?
+    public var identity = IdentitySettings()
+    public var role = ProcessRole.all
     /// `log.level`.
     public var logLevel = LogLevel.info
 
@@ -60,16 +64,11 @@ public struct Configuration: Sendable, Equatable {
         if let token = try TokenAuthSettings.load(environment: environment) {
             auth = .token(token)
         }
+        try identity.apply(environment: environment)
         if let value = environment["REGISTRY_AUTH"] {
             switch value.lowercased() {
-            case "none", "": auth = .none
-            case "token":
-                guard case .token = auth else {
-                    throw ConfigurationError(
-                        key: "REGISTRY_AUTH", problem: "is token but no REGISTRY_AUTH_TOKEN_* settings are given",
-                        fix: "set REGISTRY_AUTH_TOKEN_REALM, _SERVICE, _ISSUER and _ROOTCERTBUNDLE"
-                    )
-                }
+            case "none", "": auth = .disabled
+            case "token": break
             default:
                 throw ConfigurationError(key: "REGISTRY_AUTH", problem: "is \"\(value)\"", fix: "use none or token")
             }

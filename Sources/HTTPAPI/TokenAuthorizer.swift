@@ -15,7 +15,8 @@ public struct TokenAuthorizer: RegistryAuthorizer {
     public func authorize(_ route: RegistryRoute, request: Request) async throws {
         let source = request.uri.queryParameters["mount"] != nil ? request.uri.queryParameters["from"].map(String.init) : nil
         let required = AccessRequirement.accesses(for: route, method: request.method, mountSource: source)
-        switch await controller.decide(authorization: request.headers[.authorization], required: required) {
+        let realm = controller.realm == nil ? Self.realm(for: request) : ""
+        switch await controller.decide(authorization: request.headers[.authorization], required: required, requestRealm: realm) {
         case .allowed:
             return
         case .challenge(let header, let reason):
@@ -24,5 +25,12 @@ public struct TokenAuthorizer: RegistryAuthorizer {
                 headers: [.wwwAuthenticate: header]
             )
         }
+    }
+
+    /// This server's own token endpoint, as the client addressed it.
+    static func realm(for request: Request) -> String {
+        let host = request.head.authority ?? "localhost"
+        let scheme = request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https" ? "https" : "http"
+        return "\(scheme)://\(host)/jwt/auth"
     }
 }

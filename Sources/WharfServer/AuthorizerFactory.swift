@@ -2,12 +2,31 @@ import Auth
 import Config
 import Foundation
 import HTTPAPI
+import Identity
 
-/// Builds the registry's authorizer from `auth`: open, or token verification with the
-/// configured trust, read once at start.
+/// Builds the registry's authorizer: open, tokens of a configured issuer, or tokens of this
+/// process's own issuer. Trust material is read once, at start.
 enum AuthorizerFactory {
-    static func make(_ auth: Configuration.Auth) throws -> any RegistryAuthorizer {
-        guard case .token(let settings) = auth else { return OpenAccess() }
+    static func make(_ configuration: Configuration, ownIssuer: IdentityRuntime?) throws -> any RegistryAuthorizer {
+        switch configuration.auth {
+        case .disabled?:
+            return OpenAccess()
+        case .token(let settings)?:
+            return try external(settings)
+        case nil:
+            guard let ownIssuer else {
+                throw WharfStartupError(
+                    "--role registry needs the token issuer to trust: set REGISTRY_AUTH_TOKEN_REALM, _SERVICE, _ISSUER and "
+                        + "_ROOTCERTBUNDLE (or REGISTRY_AUTH=none for an open registry)"
+                )
+            }
+            let keys = try TrustedKeySet(certificateBundlePEM: try ownIssuer.keyPair.certificatePEM())
+            let policy = TokenVerifier.Policy(issuer: ownIssuer.issuer.issuer, service: ownIssuer.issuer.service, algorithms: ["RS256"])
+            return TokenAuthorizer(controller: AccessController(realm: nil, verifier: try TokenVerifier(policy: policy, keys: keys)))
+        }
+    }
+
+    private static func external(_ settings: TokenAuthSettings) throws -> any RegistryAuthorizer {
         do {
             let bundle = try settings.rootCertBundle.map { try read($0, key: "auth.token.rootcertbundle") }
             let jwks = try settings.jwks.map { try read($0, key: "auth.token.jwks") }

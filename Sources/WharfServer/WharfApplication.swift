@@ -6,6 +6,7 @@ import Logging
 import MetadataSQLite
 import NIOCore
 import Registry
+import ServiceLifecycle
 import StorageFilesystem
 
 /// Builds the Wharf application from its configuration: filesystem blobs and SQLite metadata
@@ -17,37 +18,64 @@ public enum WharfApplication {
     public static func build(
         _ configuration: Configuration, logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
-    ) throws -> some ApplicationProtocol {
+    ) async throws -> some ApplicationProtocol {
         let root = configuration.storage.rootDirectory
         do {
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         } catch {
             throw WharfStartupError("cannot create the root directory \(root): \(error.localizedDescription)")
         }
-        let metadata = try SQLiteMetadataStore(path: root + "/" + databaseName)
-        let options = RegistryOptions(deleteEnabled: configuration.storage.deleteEnabled)
-        let services = RegistryServices(
-            driver: FilesystemDriver(root: root, syncOnCommit: configuration.storage.fsync), metadata: metadata, options: options, logger: logger
-        )
+        let database = try SQLiteDatabase(path: root + "/" + databaseName)
+        let identity: IdentityRuntime? =
+            configuration.role == .registry ? nil : try await IdentityRuntime.start(configuration, database: database, logger: logger)
+        var registry: (RegistryServices, any RegistryAuthorizer)?
+        if configuration.role != .auth {
+            let options = RegistryOptions(deleteEnabled: configuration.storage.deleteEnabled)
+            let services = RegistryServices(
+                driver: FilesystemDriver(root: root, syncOnCommit: configuration.storage.fsync),
+                metadata: SQLiteMetadataStore(database: database), options: options, logger: logger
+            )
+            registry = (services, try AuthorizerFactory.make(configuration, ownIssuer: identity))
+        }
         return build(
-            services: services, authorizer: try AuthorizerFactory.make(configuration.auth),
-            address: .hostname(configuration.http.addr.host, port: configuration.http.addr.port),
-            logger: logger, onServerRunning: onServerRunning
+            registry: registry, tokenEndpoint: identity?.endpoint,
+            address: .hostname(configuration.http.addr.host, port: configuration.http.addr.port), logger: logger,
+            onServerRunning: onServerRunning
         )
     }
 
     /// The application over given services (tests pass in-memory ones).
     public static func build(
-        services: RegistryServices, authorizer: any RegistryAuthorizer = OpenAccess(), address: BindAddress,
-        logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        services: RegistryServices, authorizer: any RegistryAuthorizer = OpenAccess(), tokenEndpoint: TokenEndpoint? = nil,
+        address: BindAddress, logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        build(
+            registry: (services, authorizer), tokenEndpoint: tokenEndpoint, address: address, logger: logger,
+            onServerRunning: onServerRunning
+        )
+    }
+
+    /// Routes what this process serves: `/v2` when it has a registry, `/jwt/auth` when it issues tokens.
+    static func build(
+        registry: (RegistryServices, any RegistryAuthorizer)?, tokenEndpoint: TokenEndpoint?, address: BindAddress,
+        logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void
     ) -> some ApplicationProtocol {
         let router = Router(context: WharfRequestContext.self)
-        router.add(middleware: RegistryMiddleware(services: services, authorizer: authorizer))
+        var background: [any Service] = []
+        if let (services, authorizer) = registry {
+            router.add(middleware: RegistryMiddleware(services: services, authorizer: authorizer))
+            background.append(UploadPurger(uploads: services.uploads, maxAge: services.options.uploadMaxAge, logger: logger))
+        }
+        if let tokenEndpoint {
+            router.get("/jwt/auth") { request, context in
+                try await tokenEndpoint.respond(request, remoteAddress: context.remoteAddress)
+            }
+        }
         return Application(
             router: router,
             server: .wharfHTTP1(),
             configuration: .init(address: address, serverName: "wharf"),
-            services: [UploadPurger(uploads: services.uploads, maxAge: services.options.uploadMaxAge, logger: logger)],
+            services: background,
             onServerRunning: onServerRunning,
             logger: logger
         )

@@ -21,6 +21,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Sync blobs to disk before acknowledging a push (env REGISTRY_STORAGE_FILESYSTEM_FSYNC).")
     var fsync: Bool?
 
+    @Option(help: "What this process serves: all (registry and /jwt/auth), auth (only /jwt/auth), registry (only the registry).")
+    var role: String?
+
     @Option(help: "Log level: error, warn, info, debug (env REGISTRY_LOG_LEVEL).")
     var logLevel: String?
 
@@ -32,6 +35,12 @@ struct Serve: AsyncParsableCommand {
             if let root { configuration.storage.rootDirectory = root }
             if let delete { configuration.storage.deleteEnabled = delete }
             if let fsync { configuration.storage.fsync = fsync }
+            if let role {
+                guard let parsed = ProcessRole(rawValue: role) else {
+                    throw ConfigurationError(key: "--role", problem: "is \(role)", fix: "use all, auth or registry")
+                }
+                configuration.role = parsed
+            }
             if let logLevel { configuration.logLevel = try LogLevel(parsing: logLevel, key: "--log-level") }
         } catch {
             throw ValidationError("\(error)")
@@ -43,15 +52,16 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "wharf")
-        if case .none = configuration.auth {
-            logger.warning("authentication is OFF: anyone who can reach this port can push, pull and delete")
+        if configuration.auth == .disabled, configuration.role != .auth {
+            logger.warning("AUTHENTICATION IS OFF (REGISTRY_AUTH=none): anyone who can reach this port can push, pull and delete")
         }
-        let app = try WharfApplication.build(configuration, logger: logger)
+        let app = try await WharfApplication.build(configuration, logger: logger)
         logger.info(
             "wharf serving",
             metadata: [
                 "addr": "\(configuration.http.addr)", "root": "\(configuration.storage.rootDirectory)",
                 "delete": "\(configuration.storage.deleteEnabled)", "fsync": "\(configuration.storage.fsync)",
+                "role": "\(configuration.role.rawValue)",
             ]
         )
         try await app.runService()

@@ -6,6 +6,9 @@ struct Wharf: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wharf",
         abstract: "A container registry: OCI Distribution and Docker Registry v2 in one binary.",
-        subcommands: [Serve.self]
+        subcommands: [
+            Serve.self, KeysCommand.self, UserCommand.self, GroupCommand.self, ProjectCommand.self, MemberCommand.self,
+            TokenCommand.self, DeployTokenCommand.self,
+        ]
     )
 }

@@ -13,9 +13,11 @@ final class WharfProcess: @unchecked Sendable {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("wharf").path
     }
 
-    init(root: String, arguments: [String] = []) throws {
+    /// Starts `wharf serve`; open (`REGISTRY_AUTH=none`) unless `environment` says otherwise.
+    init(root: String, arguments: [String] = [], environment: [String: String] = ["REGISTRY_AUTH": "none"]) throws {
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["serve", "--addr", "127.0.0.1:0", "--root", root] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice

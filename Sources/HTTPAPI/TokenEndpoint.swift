@@ -1,0 +1,95 @@
+import Auth
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Identity
+import Logging
+import NIOCore
+import OCI
+
+/// `GET /jwt/auth`, as GitLab serves it: Basic credentials (a password, a personal access token
+/// or a deploy token) or none for anonymous pulls; `service` must be this registry's; every
+/// `scope` parameter (repeated, or space-separated) is granted what the principal may do.
+/// Failed logins are rate-limited per username and per address, and logged without the secret.
+public struct TokenEndpoint: Sendable {
+    let authenticator: Authenticator
+    let grantor: ScopeGrantor
+    let issuer: TokenIssuer
+    let limiter: LoginRateLimiter
+    let logger: Logger
+
+    public init(authenticator: Authenticator, grantor: ScopeGrantor, issuer: TokenIssuer, limiter: LoginRateLimiter, logger: Logger) {
+        self.authenticator = authenticator
+        self.grantor = grantor
+        self.issuer = issuer
+        self.limiter = limiter
+        self.logger = logger
+    }
+
+    private struct TokenResponse: Encodable {
+        let token: String
+        let accessToken: String
+        let expiresIn: Int64
+        let issuedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case token, accessToken = "access_token", expiresIn = "expires_in", issuedAt = "issued_at"
+        }
+    }
+
+    public func respond(_ request: Request, remoteAddress: String?) async throws -> Response {
+        let query = request.uri.queryParameters
+        guard let service = query["service"].map(String.init), service == issuer.service else {
+            return ErrorResponse.response(
+                RegistryError(.unsupported, detail: "unknown service; this issuer serves \(issuer.service)", status: 404),
+                method: request.method
+            )
+        }
+        let now = Date()
+        var principal = Principal.anonymous
+        if let header = request.headers[.authorization] {
+            guard let (username, secret) = Self.basicCredentials(header) else {
+                return unauthorized("the Authorization header is not Basic credentials", request: request)
+            }
+            let keys = ["user:" + username, "address:" + (remoteAddress ?? "unknown")]
+            if let wait = limiter.retryAfter(keys, now: now.timeIntervalSince1970) {
+                logger.warning("login refused: too many failures", metadata: ["username": "\(username)", "address": "\(remoteAddress ?? "-")"])
+                return ErrorResponse.response(
+                    RegistryError(.tooManyRequests, detail: "too many failed logins; retry in \(wait) s"), method: request.method,
+                    headers: [.retryAfter: String(wait)]
+                )
+            }
+            guard let authenticated = try await authenticator.authenticate(username: username, secret: secret, now: now.timeIntervalSince1970)
+            else {
+                limiter.recordFailure(keys, now: now.timeIntervalSince1970)
+                logger.notice("login failed", metadata: ["username": "\(username)", "address": "\(remoteAddress ?? "-")"])
+                return unauthorized("HTTP Basic: Access denied. The username, password or token is wrong, expired, revoked or blocked", request: request)
+            }
+            principal = authenticated
+        }
+        let scopes = ResourceScope.parseAll(query[values: "scope"].map(String.init))
+        let access = try await grantor.grant(scopes, to: principal)
+        let issued = try await issuer.issue(subject: principal.subject, access: access, now: now)
+        let body = TokenResponse(
+            token: issued.token, accessToken: issued.token, expiresIn: issued.expiresIn,
+            issuedAt: issued.issuedAt.formatted(.iso8601)
+        )
+        return try JSONEncoding.response(body)
+    }
+
+    private func unauthorized(_ detail: String, request: Request) -> Response {
+        ErrorResponse.response(
+            RegistryError(.unauthorized, detail: detail), method: request.method, headers: [.wwwAuthenticate: "Basic realm=\"Wharf\""]
+        )
+    }
+
+    /// `Basic base64(username:secret)`; the secret may itself contain colons.
+    static func basicCredentials(_ header: String) -> (String, String)? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "basic",
+            let data = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+            let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
+        else { return nil }
+        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+    }
+}

@@ -1,0 +1,32 @@
+import Config
+import Foundation
+import HTTPAPI
+import Identity
+import Logging
+import MetadataSQLite
+
+/// The GitLab half of a process: the signing key, the first admin, and `/jwt/auth`.
+struct IdentityRuntime: Sendable {
+    let store: any IdentityStore
+    let keyPair: SigningKeyPair
+    let issuer: TokenIssuer
+    let passwords: PasswordHasher
+    let endpoint: TokenEndpoint
+
+    static func start(_ configuration: Configuration, database: SQLiteDatabase, logger: Logger) async throws -> IdentityRuntime {
+        let root = configuration.storage.rootDirectory
+        let store = SQLiteIdentityStore(database: database)
+        let passwords = PasswordHasher()
+        let keyPair = try SigningKeyFiles.loadOrGenerate(configuration.identity, root: root, logger: logger)
+        let issuer = try await TokenIssuer(
+            keyPair: keyPair, issuer: configuration.identity.issuer, service: configuration.identity.service,
+            lifetime: configuration.identity.tokenLifetime
+        )
+        try await InitialRootUser.ensure(store: store, passwords: passwords, root: root, logger: logger)
+        let endpoint = TokenEndpoint(
+            authenticator: Authenticator(store: store, passwords: passwords), grantor: ScopeGrantor(store: store),
+            issuer: issuer, limiter: LoginRateLimiter(), logger: logger
+        )
+        return IdentityRuntime(store: store, keyPair: keyPair, issuer: issuer, passwords: passwords, endpoint: endpoint)
+    }
+}
