@@ -1,0 +1,51 @@
+import Foundation
+import WharfTestSupport
+
+/// Debian's Docker Distribution 2.8.2 (`docker-registry serve`) on a loopback port, with the
+/// given extra configuration, for interop tests.
+final class DistributionProcess: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    private let output: PipeCollector
+
+    /// Starts it with filesystem storage under `directory` and `extraYAML` appended to the config.
+    init(directory: String, extraYAML: String = "") async throws {
+        port = try FreePort.find()
+        let config = directory + "/distribution.yml"
+        let yaml = """
+            version: 0.1
+            log:
+              level: info
+            storage:
+              filesystem:
+                rootdirectory: \(directory)/distribution-data
+              delete:
+                enabled: true
+            http:
+              addr: 127.0.0.1:\(port)
+            \(extraYAML)
+            """
+        try yaml.write(toFile: config, atomically: true, encoding: .utf8)
+        guard let binary = Tool.path("docker-registry") else { throw SupportError("docker-registry is not installed") }
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["serve", config]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        output = PipeCollector(pipe)
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if (try? RawConnection(port: port, timeoutSeconds: 1)) != nil { return }
+            guard process.isRunning else { throw SupportError("docker-registry exited: \(output.text)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw SupportError("docker-registry did not listen: \(output.text)")
+    }
+
+    var log: String { output.text }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
