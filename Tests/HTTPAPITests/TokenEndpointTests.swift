@@ -1,0 +1,165 @@
+import Auth
+import Foundation
+import HTTPAPI
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Identity
+import Logging
+import Metadata
+import NIOCore
+import Registry
+import StorageDriver
+import Testing
+import WharfServer
+
+/// `GET /jwt/auth` in process, over an in-memory organisation.
+@Suite struct TokenEndpointTests {
+    struct Setup {
+        let app: any ApplicationProtocol
+        let admin: IdentityAdmin
+        let devPassword = "dev-password-1"
+        let pat: String
+        let verifier: TokenVerifier
+    }
+
+    static func setup(limiter: LoginRateLimiter = LoginRateLimiter()) async throws -> Setup {
+        let store = InMemoryIdentityStore()
+        let passwords = PasswordHasher(cost: 4)
+        let admin = IdentityAdmin(store: store, passwords: passwords)
+        _ = try await admin.createUser(username: "dev", password: "dev-password-1", isAdmin: false)
+        _ = try await admin.createUser(username: "root", password: "root-password", isAdmin: true)
+        _ = try await admin.createGroup(path: "team")
+        _ = try await admin.createProject(path: "team/api", visibility: .private)
+        _ = try await admin.createProject(path: "team/docs", visibility: .public)
+        try await admin.addMember(username: "dev", to: .group("team"), role: .developer)
+        let pat = try await admin.createPersonalAccessToken(username: "dev", name: "ci", scopes: [.readRegistry], expiresInDays: nil)
+        let issuer = try await TokenIssuer(keyPair: TokenAuthEndpointTests.keyPair, issuer: "gitlab-issuer", service: "container_registry")
+        var logger = Logger(label: "wharf-test")
+        logger.logLevel = .critical
+        let endpoint = TokenEndpoint(
+            authenticator: Authenticator(store: store, passwords: passwords), grantor: ScopeGrantor(store: store), issuer: issuer,
+            limiter: limiter, logger: logger
+        )
+        let services = RegistryServices(driver: InMemoryDriver(), metadata: InMemoryMetadataStore(), options: RegistryOptions(), logger: logger)
+        let app = WharfApplication.build(services: services, tokenEndpoint: endpoint, address: .hostname("127.0.0.1", port: 0), logger: logger)
+        let verifier = try TokenVerifier(
+            policy: .init(issuer: "gitlab-issuer", service: "container_registry"),
+            keys: try TrustedKeySet(certificateBundlePEM: try TokenAuthEndpointTests.keyPair.certificatePEM())
+        )
+        return Setup(app: app, admin: admin, pat: pat.secret, verifier: verifier)
+    }
+
+    static func basic(_ user: String, _ secret: String) -> HTTPFields {
+        [.authorization: "Basic " + Data("\(user):\(secret)".utf8).base64EncodedString()]
+    }
+
+    struct TokenBody: Decodable {
+        let token: String
+        let access_token: String
+        let expires_in: Int
+        let issued_at: String
+    }
+
+    func claims(_ response: TestResponse, _ setup: Setup) async throws -> TokenClaims {
+        let body = try JSONDecoder().decode(TokenBody.self, from: Data(response.body.readableBytesView))
+        #expect(body.token == body.access_token)
+        #expect(body.expires_in == 300)
+        #expect(ISO8601DateFormatter().date(from: body.issued_at) != nil)
+        return try await setup.verifier.verify(body.token)
+    }
+
+    @Test func aPasswordLoginGetsTheRolesActions() async throws {
+        let setup = try await Self.setup()
+        try await setup.app.test(.router) { client in
+            let response = try await client.execute(
+                uri: "/jwt/auth?service=container_registry&scope=repository:team/api:pull,push,delete&scope=repository:team/other:pull",
+                method: .get, headers: Self.basic("dev", setup.devPassword)
+            )
+            #expect(response.status == .ok)
+            let claims = try await claims(response, setup)
+            #expect(claims.subject == "dev")
+            #expect(claims.access.map(\.name) == ["team/api"])
+            #expect(claims.access.first?.actions == ["pull", "push"])
+            #expect(claims.access.first?.meta?.projectPath == "team/api")
+        }
+    }
+
+    @Test func spaceSeparatedScopesAndAPATAreHonoured() async throws {
+        let setup = try await Self.setup()
+        try await setup.app.test(.router) { client in
+            let scope = "repository:team/api:pull,push%20repository:team/docs:pull"
+            let response = try await client.execute(
+                uri: "/jwt/auth?service=container_registry&scope=\(scope)", method: .get, headers: Self.basic("dev", setup.pat)
+            )
+            let claims = try await claims(response, setup)
+            #expect(claims.access.map { "\($0.name):\($0.actions.joined(separator: ","))" } == ["team/api:pull", "team/docs:pull"])
+        }
+    }
+
+    @Test func anonymousTokensPullPublicProjectsOnly() async throws {
+        let setup = try await Self.setup()
+        try await setup.app.test(.router) { client in
+            let response = try await client.execute(
+                uri: "/jwt/auth?service=container_registry&scope=repository:team/docs:pull,push&scope=repository:team/api:pull", method: .get
+            )
+            let claims = try await claims(response, setup)
+            #expect(claims.subject == nil)
+            #expect(claims.access.map { "\($0.name):\($0.actions.joined(separator: ","))" } == ["team/docs:pull"])
+        }
+    }
+
+    @Test func theCatalogScopeIsForAdmins() async throws {
+        let setup = try await Self.setup()
+        try await setup.app.test(.router) { client in
+            let uri = "/jwt/auth?service=container_registry&scope=registry:catalog:*"
+            let dev = try await claims(try await client.execute(uri: uri, method: .get, headers: Self.basic("dev", setup.devPassword)), setup)
+            #expect(dev.access.isEmpty)
+            let root = try await claims(try await client.execute(uri: uri, method: .get, headers: Self.basic("root", "root-password")), setup)
+            #expect(root.access.first?.name == "catalog")
+        }
+    }
+
+    @Test func badCredentialsAreUnauthorizedAndAnUnknownServiceIs404() async throws {
+        let setup = try await Self.setup()
+        try await setup.app.test(.router) { client in
+            let wrong = try await client.execute(uri: "/jwt/auth?service=container_registry", method: .get, headers: Self.basic("dev", "nope"))
+            #expect(wrong.status == .unauthorized)
+            #expect(errorCode(wrong) == "UNAUTHORIZED")
+            #expect(!String(buffer: wrong.body).contains("nope"))
+            let garbage = try await client.execute(uri: "/jwt/auth?service=container_registry", method: .get, headers: [.authorization: "Basic !!!"])
+            #expect(garbage.status == .unauthorized)
+            let service = try await client.execute(uri: "/jwt/auth?service=other", method: .get, headers: Self.basic("dev", setup.devPassword))
+            #expect(service.status == .notFound)
+        }
+    }
+
+    @Test func blockedUsersAndRevokedTokensAreRefused() async throws {
+        let setup = try await Self.setup()
+        let token = try #require(try await setup.admin.store.personalAccessTokens(userID: nil).first)
+        #expect(try await setup.admin.store.revokePersonalAccessToken(id: token.id))
+        try await setup.app.test(.router) { client in
+            let revoked = try await client.execute(uri: "/jwt/auth?service=container_registry", method: .get, headers: Self.basic("dev", setup.pat))
+            #expect(revoked.status == .unauthorized)
+        }
+        try await setup.admin.setBlocked(username: "dev", true)
+        try await setup.app.test(.router) { client in
+            let blocked = try await client.execute(uri: "/jwt/auth?service=container_registry", method: .get, headers: Self.basic("dev", setup.devPassword))
+            #expect(blocked.status == .unauthorized)
+        }
+    }
+
+    @Test func repeatedFailuresAreRateLimited() async throws {
+        let setup = try await Self.setup(limiter: LoginRateLimiter(maxFailures: 3, window: 60))
+        try await setup.app.test(.router) { client in
+            for _ in 0..<3 {
+                let failure = try await client.execute(uri: "/jwt/auth?service=container_registry", method: .get, headers: Self.basic("dev", "wrong"))
+                #expect(failure.status == .unauthorized)
+            }
+            let limited = try await client.execute(uri: "/jwt/auth?service=container_registry", method: .get, headers: Self.basic("dev", setup.devPassword))
+            #expect(limited.status == .tooManyRequests)
+            #expect(errorCode(limited) == "TOOMANYREQUESTS")
+            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 > 0)
+        }
+    }
+}
