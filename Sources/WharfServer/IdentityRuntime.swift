@@ -12,6 +12,7 @@ struct IdentityRuntime: Sendable {
     let issuer: TokenIssuer
     let passwords: PasswordHasher
     let endpoint: TokenEndpoint
+    let adminAPI: AdminAPI
 
     static func start(_ configuration: Configuration, database: SQLiteDatabase, logger: Logger) async throws -> IdentityRuntime {
         let root = configuration.storage.rootDirectory
@@ -22,11 +23,14 @@ struct IdentityRuntime: Sendable {
             keyPair: keyPair, issuer: configuration.identity.issuer, service: configuration.identity.service,
             lifetime: configuration.identity.tokenLifetime
         )
-        try await InitialRootUser.ensure(store: store, passwords: passwords, root: root, logger: logger)
+        let admin = IdentityAdmin(store: store, passwords: passwords)
+        try await InitialRootUser.ensure(admin: admin, root: root, logger: logger)
         let endpoint = TokenEndpoint(
             authenticator: Authenticator(store: store, passwords: passwords), grantor: ScopeGrantor(store: store),
             issuer: issuer, limiter: LoginRateLimiter(), logger: logger
         )
-        return IdentityRuntime(store: store, keyPair: keyPair, issuer: issuer, passwords: passwords, endpoint: endpoint)
+        return IdentityRuntime(
+            store: store, keyPair: keyPair, issuer: issuer, passwords: passwords, endpoint: endpoint, adminAPI: AdminAPI(admin: admin)
+        )
     }
 }

@@ -7,12 +7,9 @@ import Logging
 enum InitialRootUser {
     static let fileName = "initial_root_password"
 
-    static func ensure(store: any IdentityStore, passwords: PasswordHasher, root: String, logger: Logger) async throws {
-        guard try await store.users().isEmpty else { return }
-        let password = SecretGenerator.make(length: 24)
-        _ = try await store.createUser(
-            username: "root", passwordHash: passwords.hash(password), isAdmin: true, now: Date().timeIntervalSince1970
-        )
+    static func ensure(admin: IdentityAdmin, root: String, logger: Logger) async throws {
+        guard try await admin.store.users().isEmpty else { return }
+        let password = try await admin.createUser(username: "root", password: nil, isAdmin: true).secret
         let path = root + "/" + fileName
         let text = "# The password of the admin user root, made on first start. Change it and delete this file.\nPassword: \(password)\n"
         guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {

@@ -38,7 +38,7 @@ public enum WharfApplication {
             registry = (services, try AuthorizerFactory.make(configuration, ownIssuer: identity))
         }
         return build(
-            registry: registry, tokenEndpoint: identity?.endpoint,
+            registry: registry, tokenEndpoint: identity?.endpoint, adminAPI: identity?.adminAPI,
             address: .hostname(configuration.http.addr.host, port: configuration.http.addr.port), logger: logger,
             onServerRunning: onServerRunning
         )
@@ -47,18 +47,19 @@ public enum WharfApplication {
     /// The application over given services (tests pass in-memory ones).
     public static func build(
         services: RegistryServices, authorizer: any RegistryAuthorizer = OpenAccess(), tokenEndpoint: TokenEndpoint? = nil,
-        address: BindAddress, logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        adminAPI: AdminAPI? = nil, address: BindAddress, logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         build(
-            registry: (services, authorizer), tokenEndpoint: tokenEndpoint, address: address, logger: logger,
+            registry: (services, authorizer), tokenEndpoint: tokenEndpoint, adminAPI: adminAPI, address: address, logger: logger,
             onServerRunning: onServerRunning
         )
     }
 
     /// Routes what this process serves: `/v2` when it has a registry, `/jwt/auth` when it issues tokens.
     static func build(
-        registry: (RegistryServices, any RegistryAuthorizer)?, tokenEndpoint: TokenEndpoint?, address: BindAddress,
-        logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void
+        registry: (RegistryServices, any RegistryAuthorizer)?, tokenEndpoint: TokenEndpoint?, adminAPI: AdminAPI?,
+        address: BindAddress, logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void
     ) -> some ApplicationProtocol {
         let router = Router(context: WharfRequestContext.self)
         var background: [any Service] = []
@@ -71,6 +72,7 @@ public enum WharfApplication {
                 try await tokenEndpoint.respond(request, remoteAddress: context.remoteAddress)
             }
         }
+        adminAPI?.register(on: router)
         return Application(
             router: router,
             server: .wharfHTTP1(),

@@ -1,0 +1,105 @@
+import Foundation
+import HTTPAPI
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Identity
+import Logging
+import Metadata
+import NIOCore
+import Registry
+import StorageDriver
+import Testing
+import WharfServer
+
+@Suite struct AdminAPITests {
+    static func setup() async throws -> (any ApplicationProtocol, adminToken: String, userToken: String) {
+        let admin = IdentityAdmin(store: InMemoryIdentityStore(), passwords: PasswordHasher(cost: 4))
+        _ = try await admin.createUser(username: "root", password: "root-password", isAdmin: true)
+        _ = try await admin.createUser(username: "dev", password: "dev-password", isAdmin: false)
+        let adminToken = try await admin.createPersonalAccessToken(username: "root", name: "admin", scopes: [.api], expiresInDays: 1)
+        let userToken = try await admin.createPersonalAccessToken(username: "dev", name: "dev", scopes: [.api], expiresInDays: 1)
+        var logger = Logger(label: "wharf-test")
+        logger.logLevel = .critical
+        let services = RegistryServices(driver: InMemoryDriver(), metadata: InMemoryMetadataStore(), options: RegistryOptions(), logger: logger)
+        let app = WharfApplication.build(services: services, adminAPI: AdminAPI(admin: admin), address: .hostname("127.0.0.1", port: 0), logger: logger)
+        return (app, adminToken.secret, userToken.secret)
+    }
+
+    static func headers(_ token: String) -> HTTPFields { [HTTPField.Name("PRIVATE-TOKEN")!: token, .contentType: "application/json"] }
+
+    func json(_ response: TestResponse) throws -> Any { try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) }
+
+    @Test func anAdminTokenManagesTheOrganisation() async throws {
+        let (app, adminToken, _) = try await Self.setup()
+        try await app.test(.router) { client in
+            let h = Self.headers(adminToken)
+            let user = try await client.execute(uri: "/api/v4/users", method: .post, headers: h, body: bytes(#"{"username":"ci-bot"}"#))
+            #expect(user.status == .created)
+            let userBody = try json(user) as? [String: Any]
+            #expect(userBody?["password"] as? String != nil, "a generated password is shown once")
+            #expect(try await client.execute(uri: "/api/v4/groups", method: .post, headers: h, body: bytes(#"{"path":"team"}"#)).status == .created)
+            let project = try await client.execute(uri: "/api/v4/projects", method: .post, headers: h, body: bytes(#"{"path":"team/api","visibility":"internal"}"#))
+            #expect(project.status == .created)
+            let member = try await client.execute(
+                uri: "/api/v4/members", method: .post, headers: h, body: bytes(#"{"username":"ci-bot","group":"team","role":"developer"}"#)
+            )
+            #expect(member.status == .created)
+            let token = try await client.execute(
+                uri: "/api/v4/personal_access_tokens", method: .post, headers: h,
+                body: bytes(#"{"username":"ci-bot","name":"ci","scopes":["read_registry","write_registry"],"expires_in_days":30}"#)
+            )
+            #expect(token.status == .created)
+            let tokenBody = try #require(try json(token) as? [String: Any])
+            #expect((tokenBody["token"] as? String)?.hasPrefix("glpat-") == true)
+            let deploy = try await client.execute(
+                uri: "/api/v4/deploy_tokens", method: .post, headers: h, body: bytes(#"{"project":"team/api","name":"pull","scopes":["read_registry"]}"#)
+            )
+            let deployBody = try #require(try json(deploy) as? [String: Any])
+            #expect((deployBody["username"] as? String)?.hasPrefix("gitlab+deploy-token-") == true)
+            let id = try #require(tokenBody["id"] as? Int)
+            #expect(try await client.execute(uri: "/api/v4/personal_access_tokens/\(id)", method: .delete, headers: h).status == .noContent)
+            #expect(try await client.execute(uri: "/api/v4/personal_access_tokens/\(id)", method: .delete, headers: h).status == .notFound)
+            let blocked = try await client.execute(uri: "/api/v4/users/ci-bot/block", method: .post, headers: h)
+            let blockedBody = try json(blocked) as? [String: Any]
+            #expect(blockedBody?["state"] as? String == "blocked")
+            let list = try await client.execute(uri: "/api/v4/projects", method: .get, headers: h)
+            let projects = try json(list) as? [[String: String]]
+            #expect(projects?.first?["path"] == "team/api")
+        }
+    }
+
+    @Test func badInputIsAClearError() async throws {
+        let (app, adminToken, _) = try await Self.setup()
+        try await app.test(.router) { client in
+            let h = Self.headers(adminToken)
+            let orphan = try await client.execute(uri: "/api/v4/projects", method: .post, headers: h, body: bytes(#"{"path":"none/app"}"#))
+            #expect(orphan.status == .notFound)
+            let invalid = try await client.execute(uri: "/api/v4/groups", method: .post, headers: h, body: bytes(#"{"path":"Bad Name"}"#))
+            #expect(invalid.status == .badRequest)
+            let garbage = try await client.execute(uri: "/api/v4/users", method: .post, headers: h, body: bytes("not json"))
+            #expect(garbage.status == .badRequest)
+            _ = try await client.execute(uri: "/api/v4/groups", method: .post, headers: h, body: bytes(#"{"path":"dup"}"#))
+            #expect(try await client.execute(uri: "/api/v4/groups", method: .post, headers: h, body: bytes(#"{"path":"dup"}"#)).status == .conflict)
+            let scope = try await client.execute(
+                uri: "/api/v4/personal_access_tokens", method: .post, headers: h, body: bytes(#"{"username":"dev","name":"x","scopes":["sudo"]}"#)
+            )
+            #expect(scope.status == .badRequest)
+        }
+    }
+
+    @Test func onlyAnAdminsAPITokenIsAdmitted() async throws {
+        let (app, _, userToken) = try await Self.setup()
+        try await app.test(.router) { client in
+            let none = try await client.execute(uri: "/api/v4/users", method: .get)
+            #expect(none.status == .unauthorized)
+            let unknown = try await client.execute(uri: "/api/v4/users", method: .get, headers: Self.headers("glpat-unknown"))
+            #expect(unknown.status == .unauthorized)
+            let user = try await client.execute(uri: "/api/v4/users", method: .get, headers: Self.headers(userToken))
+            #expect(user.status == .forbidden)
+            let bearer: HTTPFields = [.authorization: "Bearer " + userToken]
+            let viaBearer = try await client.execute(uri: "/api/v4/users", method: .get, headers: bearer)
+            #expect(viaBearer.status == .forbidden)
+        }
+    }
+}
