@@ -13,7 +13,11 @@ public struct TokenAuthorizer: RegistryAuthorizer {
     }
 
     public func authorize(_ route: RegistryRoute, request: Request) async throws {
-        let source = request.uri.queryParameters["mount"] != nil ? request.uri.queryParameters["from"].map(String.init) : nil
+        var source: String?
+        if case .uploads = route, request.method == .post {
+            let query = request.uri.queryParameters
+            source = query["mount"] != nil ? query["from"].map(String.init) : nil
+        }
         let required = AccessRequirement.accesses(for: route, method: request.method, mountSource: source)
         let realm = controller.realm == nil ? Self.realm(for: request) : ""
         switch await controller.decide(authorization: request.headers[.authorization], required: required, requestRealm: realm) {

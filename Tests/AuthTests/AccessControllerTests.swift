@@ -72,3 +72,15 @@ import Testing
         #expect(header.hasSuffix(#"error="invalid_token""#))
     }
 }
+
+@Suite struct BearerTokenParsingTests {
+    @Test func parsesTheSchemeCaseInsensitivelyAndTrimsSpaces() {
+        #expect(AccessController.bearerToken("Bearer abc.def.ghi") == "abc.def.ghi")
+        #expect(AccessController.bearerToken("bearer   abc ") == "abc")
+        #expect(AccessController.bearerToken("BEARER x") == "x")
+        #expect(AccessController.bearerToken("Bearer ") == nil)
+        #expect(AccessController.bearerToken("Basic abc") == nil)
+        #expect(AccessController.bearerToken("Bearerabc") == nil)
+        #expect(AccessController.bearerToken("") == nil)
+    }
+}
