@@ -80,14 +80,19 @@ struct AuthInteropTests {
             let readSecret = try value("token", in: deployRead)
             #expect(try await pull("\(readUser):\(readSecret)", tag: "pat", into: "back-deploy").succeeded)
 
-            // podman logs in and pulls with the PAT, and pushes with the password.
+            // podman logs in with each kind of credential, pulls and pushes.
             let runRoot = try ShortDirectory.make()
             defer { try? FileManager.default.removeItem(atPath: runRoot) }
             let podman = ["podman", "--root", directory + "/podman", "--runroot", runRoot, "--storage-driver", "vfs"]
             let authFile = ["--authfile", directory + "/auth.json"]
-            try await Command.run(podman + ["login", "--tls-verify=false"] + authFile + ["-u", "dev", "-p", pat, host])
-            try await Command.run(podman + ["pull", "--tls-verify=false"] + authFile + ["\(host)/team/api:pat"])
-            try await Command.run(podman + ["push", "--tls-verify=false"] + authFile + ["\(host)/team/api:pat", "docker://\(host)/team/api:podman"])
+            let credentials = [("dev", devPassword), ("dev", pat), (deployUser, try value("token", in: deployWrite))]
+            for (index, (user, secret)) in credentials.enumerated() {
+                try await Command.run(podman + ["login", "--tls-verify=false"] + authFile + ["-u", user, "-p", secret, host])
+                try await Command.run(podman + ["pull", "--tls-verify=false"] + authFile + ["\(host)/team/api:pat"])
+                try await Command.run(
+                    podman + ["push", "--tls-verify=false"] + authFile + ["\(host)/team/api:pat", "docker://\(host)/team/api:podman\(index)"]
+                )
+            }
             _ = try? await Command.run(podman + ["rmi", "--all", "--force"], check: false)
 
             // Refused: a Reporter's push, an anonymous pull of a private project, a read-only
