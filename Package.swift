@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // Value types of the distribution spec: digests, names, manifests, errors.
@@ -89,7 +90,7 @@ let package = Package(
         // One conformance suite for every identity store.
         .target(name: "IdentityConformance", dependencies: ["Identity"], swiftSettings: swiftSettings),
         // Settings: defaults, environment.
-        .target(name: "Config", dependencies: [logging], swiftSettings: swiftSettings),
+        .target(name: "Config", dependencies: [logging, .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         // Hummingbird routes, controllers and channel handlers.
         .target(
             name: "HTTPAPI",

@@ -1,10 +1,32 @@
-/// Wharf's settings, filled from defaults, then `REGISTRY_*` variables (Distribution's names),
-/// then command-line flags. Nested as Distribution's `config.yml` is, so the YAML file of the
-/// configuration issue maps onto the same fields.
+/// Wharf's settings: defaults, then an optional `config.yml` in Distribution's schema, then
+/// `REGISTRY_*` overrides (Distribution's rule), then the seed's `GITLAB_REGISTRY_*` and
+/// `SSL_REGISTRY_*`, then command-line flags (applied by the CLI).
 public struct Configuration: Sendable, Equatable {
     public struct HTTP: Sendable, Equatable {
         /// `http.addr`: where to listen, Go style (`:5000`, `127.0.0.1:5000`, `[::1]:5000`).
         public var addr = ListenAddress(host: "0.0.0.0", port: 5000)
+        /// `http.host`: the public base URL (`https://registry.example.com`); it makes
+        /// `Location` headers and the token realm absolute.
+        public var host: String?
+        /// `http.relativeurls`: relative `Location` headers even when the host is known.
+        public var relativeURLs = false
+        /// `http.tls`: terminate TLS here.
+        public var tls: TLSFiles?
+        /// `http.debug.addr`: the health and metrics listener.
+        public var debugAddr: ListenAddress?
+        /// `http.trustedproxies` (Wharf's key): peers whose `X-Forwarded-*` headers are believed.
+        public var trustedProxies = ["127.0.0.1", "::1"]
+    }
+
+    /// A certificate and its key, PEM files.
+    public struct TLSFiles: Sendable, Equatable {
+        public var certificate: String
+        public var key: String
+
+        public init(certificate: String, key: String) {
+            self.certificate = certificate
+            self.key = key
+        }
     }
 
     public struct Storage: Sendable, Equatable {
@@ -12,69 +34,55 @@ public struct Configuration: Sendable, Equatable {
         public var rootDirectory = "./wharf-data"
         /// `storage.delete.enabled`: off by default, as in Distribution.
         public var deleteEnabled = false
-        /// `storage.filesystem.fsync` (Wharf's own key): blobs and manifests reach the disk before
-        /// a push is acknowledged. Distribution never syncs; turning this off matches it.
+        /// `storage.filesystem.fsync` (Wharf's own key): blobs reach the disk before a push is
+        /// acknowledged. Distribution never syncs; turning this off matches it.
         public var fsync = true
+        /// `storage.maintenance.readonly.enabled`: refuse writes, serve reads.
+        public var readOnly = false
+        public var uploadPurging = UploadPurging()
+    }
+
+    /// `storage.maintenance.uploadpurging`.
+    public struct UploadPurging: Sendable, Equatable {
+        public var enabled = true
+        /// Seconds an upload may stay unfinished (168 h).
+        public var age: Double = 168 * 3600
+        /// Seconds between purges (24 h).
+        public var interval: Double = 24 * 3600
+        /// Log what would be purged without removing it.
+        public var dryRun = false
+    }
+
+    public struct Log: Sendable, Equatable {
+        /// `log.level`.
+        public var level = LogLevel.info
+        /// `log.formatter`: text or json.
+        public var json = false
+        /// `log.accesslog.disabled`.
+        public var accessLog = true
     }
 
     /// `auth`: how `/v2` requests are authenticated.
     public enum Auth: Sendable, Equatable {
         /// No authentication (`auth: none`, `REGISTRY_AUTH=none`).
         case disabled
-        /// Bearer tokens from a token issuer.
+        /// Bearer tokens from another issuer.
         case token(TokenAuthSettings)
     }
 
     public var http = HTTP()
     public var storage = Storage()
-    /// `auth`: explicit registry token settings, or none. Unset (`nil`), a process of role `all`
+    public var log = Log()
+    /// Explicit registry token settings, or none. Unset (`nil`), a process of role `all`
     /// trusts its own issuer.
     public var auth: Auth?
     public var identity = IdentitySettings()
     public var role = ProcessRole.all
-    /// `log.level`.
-    public var logLevel = LogLevel.info
 
     public init() {}
 
-    /// Defaults overridden by the environment's `REGISTRY_*` variables.
+    /// Defaults and the environment, without a file.
     public static func load(environment: [String: String]) throws(ConfigurationError) -> Configuration {
-        var configuration = Configuration()
-        try configuration.apply(environment: environment)
-        return configuration
-    }
-
-    /// Applies the `REGISTRY_*` variables Wharf reads.
-    public mutating func apply(environment: [String: String]) throws(ConfigurationError) {
-        if let value = environment["REGISTRY_HTTP_ADDR"] {
-            http.addr = try ListenAddress(parsing: value, key: "REGISTRY_HTTP_ADDR")
-        }
-        if let value = environment["REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY"] {
-            guard !value.isEmpty else {
-                throw ConfigurationError(key: "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", problem: "is empty", fix: "set a directory path")
-            }
-            storage.rootDirectory = value
-        }
-        if let value = environment["REGISTRY_STORAGE_DELETE_ENABLED"] {
-            storage.deleteEnabled = try YAMLBool.parse(value, key: "REGISTRY_STORAGE_DELETE_ENABLED")
-        }
-        if let value = environment["REGISTRY_STORAGE_FILESYSTEM_FSYNC"] {
-            storage.fsync = try YAMLBool.parse(value, key: "REGISTRY_STORAGE_FILESYSTEM_FSYNC")
-        }
-        if let token = try TokenAuthSettings.load(environment: environment) {
-            auth = .token(token)
-        }
-        try identity.apply(environment: environment)
-        if let value = environment["REGISTRY_AUTH"] {
-            switch value.lowercased() {
-            case "none", "": auth = .disabled
-            case "token": break
-            default:
-                throw ConfigurationError(key: "REGISTRY_AUTH", problem: "is \"\(value)\"", fix: "use none or token")
-            }
-        }
-        if let value = environment["REGISTRY_LOG_LEVEL"] {
-            logLevel = try LogLevel(parsing: value, key: "REGISTRY_LOG_LEVEL")
-        }
+        try ConfigurationLoader.load(yaml: nil, source: "", environment: environment).configuration
     }
 }

@@ -8,6 +8,7 @@ import Registry
 /// `GET`/`HEAD`/`PUT`/`DELETE /v2/<name>/manifests/<reference>`.
 struct ManifestController: Sendable {
     let services: RegistryServices
+    let origin: PublicOrigin
 
     func get(_ name: RepositoryName, reference: Reference, request: Request) async throws -> Response {
         let manifest = try await services.manifests.get(reference, in: name)
@@ -42,7 +43,7 @@ struct ManifestController: Sendable {
             bytes, contentType: request.headers[.contentType], reference: reference, in: name
         )
         var headers: HTTPFields = [
-            .location: "/v2/\(name)/manifests/\(result.digest)",
+            .location: origin.location("/v2/\(name)/manifests/\(result.digest)"),
             .dockerContentDigest: result.digest.description,
             .contentLength: "0",
         ]

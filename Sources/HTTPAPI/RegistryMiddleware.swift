@@ -8,20 +8,30 @@ import StorageDriver
 /// Serves every `/v2` request: parses the route, asks the authorizer, dispatches to the
 /// endpoint's controller, and renders failures as the spec's errors. Other paths go on to
 /// the router.
-public struct RegistryMiddleware<Context: RequestContext>: RouterMiddleware {
-    let services: RegistryServices
+public struct RegistryMiddleware: RouterMiddleware {
+    public typealias Context = WharfRequestContext
+
+    public let services: RegistryServices
     let authorizer: any RegistryAuthorizer
+    let origin: PublicOrigin
+    /// `storage.maintenance.readonly.enabled`: refuse every write, serve reads.
+    let readOnly: Bool
     let blobs: BlobController
     let uploads: UploadController
     let manifests: ManifestController
     let listings: ListingController
 
-    public init(services: RegistryServices, authorizer: any RegistryAuthorizer = OpenAccess()) {
+    public init(
+        services: RegistryServices, authorizer: any RegistryAuthorizer = OpenAccess(), origin: PublicOrigin = PublicOrigin(),
+        readOnly: Bool = false
+    ) {
         self.services = services
         self.authorizer = authorizer
+        self.origin = origin
+        self.readOnly = readOnly
         blobs = BlobController(services: services)
-        uploads = UploadController(services: services)
-        manifests = ManifestController(services: services)
+        uploads = UploadController(services: services, origin: origin)
+        manifests = ManifestController(services: services, origin: origin)
         listings = ListingController(services: services)
     }
 
@@ -37,7 +47,10 @@ public struct RegistryMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         var response: Response
         do {
-            try await authorizer.authorize(route, request: request)
+            try await authorizer.authorize(route, request: request, origin: origin.baseURL(for: request.head, peer: context.remoteAddress))
+            if readOnly, [.post, .put, .patch, .delete].contains(request.method) {
+                throw RegistryError(.unsupported, detail: "the registry is in read-only mode (storage.maintenance.readonly); reads work")
+            }
             response = try await dispatch(route, request: request, logger: context.logger)
         } catch let error as RegistryError {
             response = ErrorResponse.response(error, method: request.method)

@@ -12,14 +12,14 @@ public struct TokenAuthorizer: RegistryAuthorizer {
         self.controller = controller
     }
 
-    public func authorize(_ route: RegistryRoute, request: Request) async throws {
+    public func authorize(_ route: RegistryRoute, request: Request, origin: String) async throws {
         var source: String?
         if case .uploads = route, request.method == .post {
             let query = request.uri.queryParameters
             source = query["mount"] != nil ? query["from"].map(String.init) : nil
         }
         let required = AccessRequirement.accesses(for: route, method: request.method, mountSource: source)
-        let realm = controller.realm == nil ? Self.realm(for: request) : ""
+        let realm = controller.realm == nil ? origin + "/jwt/auth" : ""
         switch await controller.decide(authorization: request.headers[.authorization], required: required, requestRealm: realm) {
         case .allowed:
             return
@@ -29,12 +29,5 @@ public struct TokenAuthorizer: RegistryAuthorizer {
                 headers: [.wwwAuthenticate: header]
             )
         }
-    }
-
-    /// This server's own token endpoint, as the client addressed it.
-    static func realm(for request: Request) -> String {
-        let host = request.head.authority ?? "localhost"
-        let scheme = request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https" ? "https" : "http"
-        return "\(scheme)://\(host)/jwt/auth"
     }
 }

@@ -7,6 +7,7 @@ import Registry
 /// `POST /v2/<name>/blobs/uploads/` and `GET`/`PATCH`/`PUT`/`DELETE` on an upload.
 struct UploadController: Sendable {
     let services: RegistryServices
+    let origin: PublicOrigin
 
     func start(_ name: RepositoryName, request: Request) async throws -> Response {
         let query = request.uri.queryParameters
@@ -62,7 +63,7 @@ struct UploadController: Sendable {
         Response(
             status: .created,
             headers: [
-                .location: "/v2/\(name)/blobs/\(digest)", .dockerContentDigest: digest.description, .contentLength: "0",
+                .location: origin.location("/v2/\(name)/blobs/\(digest)"), .dockerContentDigest: digest.description, .contentLength: "0",
             ]
         )
     }
@@ -71,7 +72,7 @@ struct UploadController: Sendable {
         Response(
             status: code,
             headers: [
-                .location: "/v2/\(name)/blobs/uploads/\(status.id)", .range: status.rangeHeader,
+                .location: origin.location("/v2/\(name)/blobs/uploads/\(status.id)"), .range: status.rangeHeader,
                 .dockerUploadUUID: status.id, .contentLength: "0",
             ]
         )

@@ -7,10 +7,19 @@ public struct RegistryOptions: Sendable {
     public var manifestCacheBytes: Int
     /// Uploads older than this many seconds are purged (Distribution: 168 h).
     public var uploadMaxAge: Double
+    /// Seconds between purges (Distribution: 24 h); nil turns purging off.
+    public var uploadPurgeInterval: Double?
+    /// Log what a purge would remove without removing it.
+    public var uploadPurgeDryRun: Bool
 
-    public init(deleteEnabled: Bool = false, manifestCacheBytes: Int = 64 * 1024 * 1024, uploadMaxAge: Double = 168 * 3600) {
+    public init(
+        deleteEnabled: Bool = false, manifestCacheBytes: Int = 64 * 1024 * 1024, uploadMaxAge: Double = 168 * 3600,
+        uploadPurgeInterval: Double? = 24 * 3600, uploadPurgeDryRun: Bool = false
+    ) {
         self.deleteEnabled = deleteEnabled
         self.manifestCacheBytes = manifestCacheBytes
         self.uploadMaxAge = uploadMaxAge
+        self.uploadPurgeInterval = uploadPurgeInterval
+        self.uploadPurgeDryRun = uploadPurgeDryRun
     }
 }

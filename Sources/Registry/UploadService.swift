@@ -108,12 +108,16 @@ public struct UploadService: Sendable {
         try await discard(id, in: repository)
     }
 
-    /// Removes sessions older than `maxAge` seconds and their bytes; returns how many.
-    public func purge(olderThan maxAge: Double) async throws -> Int {
+    /// Removes sessions older than `maxAge` seconds and their bytes; returns how many. A dry
+    /// run only logs them.
+    public func purge(olderThan maxAge: Double, dryRun: Bool = false) async throws -> Int {
         let stale = try await metadata.uploads(startedBefore: Date().timeIntervalSince1970 - maxAge)
         for upload in stale {
-            try await discard(upload.id, in: upload.repository)
-            logger.info("purged stale upload", metadata: ["upload": "\(upload.id)", "repository": "\(upload.repository)"])
+            if !dryRun { try await discard(upload.id, in: upload.repository) }
+            logger.info(
+                dryRun ? "would purge stale upload (dry run)" : "purged stale upload",
+                metadata: ["upload": "\(upload.id)", "repository": "\(upload.repository)"]
+            )
         }
         return stale.count
     }

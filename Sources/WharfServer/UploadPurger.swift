@@ -7,14 +7,15 @@ import ServiceLifecycle
 struct UploadPurger: Service {
     let uploads: UploadService
     let maxAge: Double
-    var interval: Duration = .seconds(24 * 3600)
+    let interval: Duration
+    let dryRun: Bool
     let logger: Logger
 
     func run() async throws {
         while true {
             do {
-                let purged = try await uploads.purge(olderThan: maxAge)
-                if purged > 0 { logger.info("purged \(purged) stale uploads") }
+                let purged = try await uploads.purge(olderThan: maxAge, dryRun: dryRun)
+                if purged > 0 { logger.info("\(dryRun ? "would purge" : "purged") \(purged) stale uploads") }
             } catch {
                 logger.error("upload purge failed", metadata: ["error": "\(error)"])
             }

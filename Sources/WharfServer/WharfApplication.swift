@@ -28,14 +28,26 @@ public enum WharfApplication {
         let database = try SQLiteDatabase(path: root + "/" + databaseName)
         let identity: IdentityRuntime? =
             configuration.role == .registry ? nil : try await IdentityRuntime.start(configuration, database: database, logger: logger)
-        var registry: (RegistryServices, any RegistryAuthorizer)?
+        var registry: RegistryMiddleware?
         if configuration.role != .auth {
-            let options = RegistryOptions(deleteEnabled: configuration.storage.deleteEnabled)
+            let storage = configuration.storage
+            let options = RegistryOptions(
+                deleteEnabled: storage.deleteEnabled, uploadMaxAge: storage.uploadPurging.age,
+                uploadPurgeInterval: storage.uploadPurging.enabled ? storage.uploadPurging.interval : nil,
+                uploadPurgeDryRun: storage.uploadPurging.dryRun
+            )
             let services = RegistryServices(
-                driver: FilesystemDriver(root: root, syncOnCommit: configuration.storage.fsync),
+                driver: FilesystemDriver(root: root, syncOnCommit: storage.fsync),
                 metadata: SQLiteMetadataStore(database: database), options: options, logger: logger
             )
-            registry = (services, try AuthorizerFactory.make(configuration, ownIssuer: identity))
+            let origin = PublicOrigin(
+                configuredBase: configuration.http.host, relativeURLs: configuration.http.relativeURLs,
+                trustedProxies: Set(configuration.http.trustedProxies), tls: configuration.http.tls != nil
+            )
+            registry = RegistryMiddleware(
+                services: services, authorizer: try AuthorizerFactory.make(configuration, ownIssuer: identity), origin: origin,
+                readOnly: storage.readOnly
+            )
         }
         return build(
             registry: registry, tokenEndpoint: identity?.endpoint, adminAPI: identity?.adminAPI,
@@ -46,26 +58,32 @@ public enum WharfApplication {
 
     /// The application over given services (tests pass in-memory ones).
     public static func build(
-        services: RegistryServices, authorizer: any RegistryAuthorizer = OpenAccess(), tokenEndpoint: TokenEndpoint? = nil,
-        adminAPI: AdminAPI? = nil, address: BindAddress, logger: Logger,
-        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        services: RegistryServices, authorizer: any RegistryAuthorizer = OpenAccess(), origin: PublicOrigin = PublicOrigin(),
+        readOnly: Bool = false, tokenEndpoint: TokenEndpoint? = nil, adminAPI: AdminAPI? = nil, address: BindAddress,
+        logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         build(
-            registry: (services, authorizer), tokenEndpoint: tokenEndpoint, adminAPI: adminAPI, address: address, logger: logger,
-            onServerRunning: onServerRunning
+            registry: RegistryMiddleware(services: services, authorizer: authorizer, origin: origin, readOnly: readOnly),
+            tokenEndpoint: tokenEndpoint, adminAPI: adminAPI, address: address, logger: logger, onServerRunning: onServerRunning
         )
     }
 
     /// Routes what this process serves: `/v2` when it has a registry, `/jwt/auth` when it issues tokens.
     static func build(
-        registry: (RegistryServices, any RegistryAuthorizer)?, tokenEndpoint: TokenEndpoint?, adminAPI: AdminAPI?,
+        registry: RegistryMiddleware?, tokenEndpoint: TokenEndpoint?, adminAPI: AdminAPI?,
         address: BindAddress, logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void
     ) -> some ApplicationProtocol {
         let router = Router(context: WharfRequestContext.self)
         var background: [any Service] = []
-        if let (services, authorizer) = registry {
-            router.add(middleware: RegistryMiddleware(services: services, authorizer: authorizer))
-            background.append(UploadPurger(uploads: services.uploads, maxAge: services.options.uploadMaxAge, logger: logger))
+        if let registry {
+            router.add(middleware: registry)
+            let options = registry.services.options
+            if let interval = options.uploadPurgeInterval {
+                background.append(UploadPurger(
+                    uploads: registry.services.uploads, maxAge: options.uploadMaxAge, interval: .seconds(interval),
+                    dryRun: options.uploadPurgeDryRun, logger: logger
+                ))
+            }
         }
         if let tokenEndpoint {
             router.get("/jwt/auth") { request, context in

@@ -9,6 +9,12 @@ import WharfServer
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the registry.")
 
+    @Argument(help: "A Distribution config.yml, as `registry serve CONFIG` takes it (or --config, or REGISTRY_CONFIGURATION_PATH).")
+    var configFile: String?
+
+    @Option(help: "A Distribution config.yml.")
+    var config: String?
+
     @Option(help: "Listen address, host:port (default :5000; env REGISTRY_HTTP_ADDR).")
     var addr: String?
 
@@ -29,8 +35,11 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         var configuration: Configuration
+        var warnings: [String] = []
         do {
-            configuration = try Configuration.load(environment: ProcessInfo.processInfo.environment)
+            let loaded = try ConfigurationLoader.load(file: config ?? configFile, environment: ProcessInfo.processInfo.environment)
+            configuration = loaded.configuration
+            warnings = loaded.warnings
             if let addr { configuration.http.addr = try ListenAddress(parsing: addr, key: "--addr") }
             if let root { configuration.storage.rootDirectory = root }
             if let delete { configuration.storage.deleteEnabled = delete }
@@ -41,17 +50,18 @@ struct Serve: AsyncParsableCommand {
                 }
                 configuration.role = parsed
             }
-            if let logLevel { configuration.logLevel = try LogLevel(parsing: logLevel, key: "--log-level") }
+            if let logLevel { configuration.log.level = try LogLevel(parsing: logLevel, key: "--log-level") }
         } catch {
             throw ValidationError("\(error)")
         }
-        let level = configuration.logLevel.loggerLevel
+        let level = configuration.log.level.loggerLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "wharf")
+        for warning in warnings { logger.warning("configuration: \(warning)") }
         if configuration.auth == .disabled, configuration.role != .auth {
             logger.warning("AUTHENTICATION IS OFF (REGISTRY_AUTH=none): anyone who can reach this port can push, pull and delete")
         }

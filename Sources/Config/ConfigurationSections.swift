@@ -1,0 +1,132 @@
+/// The mapping from Distribution's YAML keys to `Configuration`, one section at a time.
+enum ConfigurationSections {
+    static let storageDrivers = ["filesystem", "s3", "gcs", "azure", "swift", "oss", "inmemory"]
+
+    static func read(_ reader: inout TreeReader, into configuration: inout Configuration, warnings: inout [String]) throws(ConfigurationError) {
+        _ = try reader.string(["version"])
+        try readLog(&reader, into: &configuration.log)
+        try readStorage(&reader, into: &configuration.storage, warnings: &warnings)
+        try readHTTP(&reader, into: &configuration.http)
+        try readAuth(&reader, into: &configuration)
+    }
+
+    static func readLog(_ reader: inout TreeReader, into log: inout Configuration.Log) throws(ConfigurationError) {
+        if let level = try reader.string(["log", "level"]) { log.level = try LogLevel(parsing: level, key: TreeReader.name(["log", "level"])) }
+        if let formatter = try reader.string(["log", "formatter"]) {
+            switch formatter.lowercased() {
+            case "text": log.json = false
+            case "json", "logstash": log.json = true
+            default:
+                throw ConfigurationError(key: TreeReader.name(["log", "formatter"]), problem: "is \(formatter)", fix: "use text or json")
+            }
+        }
+        if let disabled = try reader.bool(["log", "accesslog", "disabled"]) { log.accessLog = !disabled }
+        reader.accept(["log", "fields"])
+    }
+
+    static func readStorage(
+        _ reader: inout TreeReader, into storage: inout Configuration.Storage, warnings: inout [String]
+    ) throws(ConfigurationError) {
+        let drivers = storageDrivers.filter { reader.has(["storage", $0]) }
+        if drivers.count > 1 {
+            throw ConfigurationError(
+                key: drivers.map { TreeReader.name(["storage", $0]) }.joined(separator: " and "),
+                problem: "configure \(drivers.count) storage drivers", fix: "keep exactly one storage driver"
+            )
+        }
+        if let driver = drivers.first, driver != "filesystem" {
+            warnings.append(
+                "\(TreeReader.name(["storage", driver])): the \(driver) driver is not implemented by Wharf yet; "
+                    + "blobs are stored on the filesystem at \(storage.rootDirectory)"
+            )
+            reader.accept(["storage", driver])
+        }
+        if let root = try reader.string(["storage", "filesystem", "rootdirectory"]) {
+            guard !root.isEmpty else {
+                throw ConfigurationError(key: TreeReader.name(["storage", "filesystem", "rootdirectory"]), problem: "is empty", fix: "set a directory path")
+            }
+            storage.rootDirectory = root
+        }
+        if let fsync = try reader.bool(["storage", "filesystem", "fsync"]) { storage.fsync = fsync }
+        reader.accept(["storage", "filesystem", "maxthreads"])
+        if let delete = try reader.bool(["storage", "delete", "enabled"]) { storage.deleteEnabled = delete }
+        if let readOnly = try reader.bool(["storage", "maintenance", "readonly", "enabled"]) { storage.readOnly = readOnly }
+        let purging = ["storage", "maintenance", "uploadpurging"]
+        if let enabled = try reader.bool(purging + ["enabled"]) { storage.uploadPurging.enabled = enabled }
+        if let age = try reader.duration(purging + ["age"]) { storage.uploadPurging.age = age }
+        if let interval = try reader.duration(purging + ["interval"]) { storage.uploadPurging.interval = interval }
+        if let dryRun = try reader.bool(purging + ["dryrun"]) { storage.uploadPurging.dryRun = dryRun }
+        // Wharf keeps manifests and blob sizes in its own store and cache; these tune Distribution's.
+        reader.accept(["storage", "cache"])
+        reader.accept(["storage", "redirect"])
+    }
+
+    static func readHTTP(_ reader: inout TreeReader, into http: inout Configuration.HTTP) throws(ConfigurationError) {
+        if let addr = try reader.string(["http", "addr"]) {
+            http.addr = try ListenAddress(parsing: addr, key: TreeReader.name(["http", "addr"]))
+        }
+        _ = try reader.string(["http", "net"])
+        if let host = try reader.string(["http", "host"]), !host.isEmpty {
+            http.host = try PublicURL.normalize(host, key: TreeReader.name(["http", "host"]))
+        }
+        _ = try reader.string(["http", "prefix"])
+        _ = try reader.string(["http", "secret"])
+        if let relative = try reader.bool(["http", "relativeurls"]) { http.relativeURLs = relative }
+        let certificate = try reader.string(["http", "tls", "certificate"])
+        let key = try reader.string(["http", "tls", "key"])
+        switch (certificate, key) {
+        case (let certificate?, let key?): http.tls = Configuration.TLSFiles(certificate: certificate, key: key)
+        case (nil, nil): break
+        default:
+            throw ConfigurationError(
+                key: TreeReader.name(["http", "tls", "certificate"]) + " and " + TreeReader.name(["http", "tls", "key"]),
+                problem: "must be given together", fix: "set both the certificate and its private key, or neither"
+            )
+        }
+        if let debug = try reader.string(["http", "debug", "addr"]) {
+            http.debugAddr = try ListenAddress(parsing: debug, key: TreeReader.name(["http", "debug", "addr"]))
+        }
+        if let proxies = try reader.list(["http", "trustedproxies"]) { http.trustedProxies = proxies }
+    }
+
+    static func readAuth(_ reader: inout TreeReader, into configuration: inout Configuration) throws(ConfigurationError) {
+        if case .scalar(let value)? = reader.tree[["auth"]] {
+            _ = try reader.string(["auth"])
+            guard value.lowercased() == "none" else {
+                throw ConfigurationError(key: TreeReader.name(["auth"]), problem: "is \(value)", fix: "use none, or an auth.token mapping")
+            }
+            configuration.auth = .disabled
+            return
+        }
+        for unsupported in ["htpasswd", "silly"] where reader.has(["auth", unsupported]) {
+            throw ConfigurationError(
+                key: TreeReader.name(["auth", unsupported]), problem: "is not supported",
+                fix: "use token auth (Wharf's own /jwt/auth, or auth.token.* for another issuer)"
+            )
+        }
+        guard reader.has(["auth", "token"]) else { return }
+        func required(_ key: String) throws(ConfigurationError) -> String {
+            guard let value = try reader.string(["auth", "token", key]), !value.isEmpty else {
+                throw ConfigurationError(
+                    key: TreeReader.name(["auth", "token", key]), problem: "is missing while other auth.token settings are given",
+                    fix: "token auth needs realm, service, issuer and rootcertbundle (or jwks)"
+                )
+            }
+            return value
+        }
+        let settings = TokenAuthSettings(
+            realm: try required("realm"), service: try required("service"), issuer: try required("issuer"),
+            rootCertBundle: try reader.string(["auth", "token", "rootcertbundle"]).flatMap { $0.isEmpty ? nil : $0 },
+            jwks: try reader.string(["auth", "token", "jwks"]).flatMap { $0.isEmpty ? nil : $0 },
+            signingAlgorithms: try reader.list(["auth", "token", "signingalgorithms"])
+        )
+        _ = try reader.bool(["auth", "token", "autoredirect"])
+        guard settings.rootCertBundle != nil || settings.jwks != nil else {
+            throw ConfigurationError(
+                key: TreeReader.name(["auth", "token", "rootcertbundle"]) + " and " + TreeReader.name(["auth", "token", "jwks"]),
+                problem: "are both missing", fix: "give the PEM certificate of the token issuer (GitLab's registry .crt) or a JWKS file"
+            )
+        }
+        configuration.auth = .token(settings)
+    }
+}

@@ -1,0 +1,197 @@
+import Config
+import Testing
+
+@Suite struct ConfigurationFileTests {
+    static let distributionYAML = """
+        version: 0.1
+        log:
+          level: debug
+          formatter: json
+          accesslog:
+            disabled: true
+        storage:
+          filesystem:
+            rootdirectory: /var/lib/registry
+          delete:
+            enabled: true
+          cache:
+            blobdescriptor: inmemory
+          maintenance:
+            uploadpurging:
+              enabled: true
+              age: 72h
+              interval: 12h
+              dryrun: true
+            readonly:
+              enabled: false
+        http:
+          addr: :5001
+          host: https://registry.example.com
+          secret: asecretforlocaldevelopment
+          relativeurls: true
+          debug:
+            addr: 127.0.0.1:5002
+          headers:
+            X-Content-Type-Options: [nosniff]
+        auth:
+          token:
+            realm: https://gitlab.example.com/jwt/auth
+            service: container_registry
+            issuer: gitlab-issuer
+            rootcertbundle: /certs/registry.crt
+            signingalgorithms: [RS256, ES256]
+        notifications:
+          endpoints:
+            - name: alistener
+              url: https://listener.example.com/event
+        """
+
+    func load(_ yaml: String?, _ environment: [String: String] = [:]) throws -> ConfigurationLoader.Result {
+        try ConfigurationLoader.load(yaml: yaml, source: "config.yml", environment: environment)
+    }
+
+    @Test func distributionsSchemaFillsTheConfiguration() throws {
+        let result = try load(Self.distributionYAML)
+        let configuration = result.configuration
+        #expect(configuration.log.level == .debug)
+        #expect(configuration.log.json)
+        #expect(!configuration.log.accessLog)
+        #expect(configuration.storage.rootDirectory == "/var/lib/registry")
+        #expect(configuration.storage.deleteEnabled)
+        #expect(configuration.storage.uploadPurging.age == 72 * 3600)
+        #expect(configuration.storage.uploadPurging.interval == 12 * 3600)
+        #expect(configuration.storage.uploadPurging.dryRun)
+        #expect(configuration.http.addr == ListenAddress(host: "0.0.0.0", port: 5001))
+        #expect(configuration.http.host == "https://registry.example.com")
+        #expect(configuration.http.relativeURLs)
+        #expect(configuration.http.debugAddr == ListenAddress(host: "127.0.0.1", port: 5002))
+        guard case .token(let token)? = configuration.auth else {
+            Issue.record("token auth not read")
+            return
+        }
+        #expect(token.signingAlgorithms == ["RS256", "ES256"])
+        #expect(token.rootCertBundle == "/certs/registry.crt")
+    }
+
+    @Test func keysWharfDoesNotImplementAreNamedOnce() throws {
+        let warnings = try load(Self.distributionYAML).warnings
+        #expect(warnings.contains { $0.hasPrefix("http.headers.X-Content-Type-Options.0") })
+        #expect(warnings.contains { $0.hasPrefix("notifications.endpoints.0.url (REGISTRY_NOTIFICATIONS_ENDPOINTS_0_URL)") })
+        #expect(!warnings.contains { $0.contains("storage.cache") || $0.contains("http.secret") || $0.contains("version") })
+    }
+
+    @Test func registryVariablesOverrideTheFileByDistributionsRule() throws {
+        let configuration = try load(Self.distributionYAML, [
+            "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY": "/data",
+            "REGISTRY_LOG_LEVEL": "warn",
+            "REGISTRY_HTTP_ADDR": "127.0.0.1:6000",
+            "REGISTRY_STORAGE_DELETE_ENABLED": "false",
+            "REGISTRY_AUTH_TOKEN_SIGNINGALGORITHMS_0": "PS256",
+            "REGISTRY_STORAGE_MAINTENANCE_UPLOADPURGING_AGE": "1h30m",
+        ]).configuration
+        #expect(configuration.storage.rootDirectory == "/data")
+        #expect(configuration.log.level == .warn)
+        #expect(configuration.http.addr == ListenAddress(host: "127.0.0.1", port: 6000))
+        #expect(!configuration.storage.deleteEnabled)
+        #expect(configuration.storage.uploadPurging.age == 5400)
+        guard case .token(let token)? = configuration.auth else { return }
+        #expect(token.signingAlgorithms == ["PS256", "ES256"], "an indexed variable replaces one list item")
+    }
+
+    @Test func theSeedsRegistryEnvironmentIsAcceptedUnchanged() throws {
+        let result = try load(nil, [
+            "REGISTRY_LOG_LEVEL": "info",
+            "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY": "/registry",
+            "REGISTRY_AUTH_TOKEN_REALM": "https://gitlab.example.com/jwt/auth",
+            "REGISTRY_AUTH_TOKEN_SERVICE": "container_registry",
+            "REGISTRY_AUTH_TOKEN_ISSUER": "gitlab-issuer",
+            "REGISTRY_AUTH_TOKEN_ROOTCERTBUNDLE": "/certs/registry.crt",
+            "REGISTRY_STORAGE_DELETE_ENABLED": "true",
+            "REGISTRY_CACHE_BLOBDESCRIPTOR": "inmemory",
+            "REGISTRY_HTTP_SECRET": "secret",
+        ])
+        #expect(result.configuration.storage.rootDirectory == "/registry")
+        #expect(result.warnings == ["cache.blobdescriptor (REGISTRY_CACHE_BLOBDESCRIPTOR) is not implemented by Wharf yet and is ignored"])
+    }
+
+    @Test func theSeedsS3BlockIsAcceptedWithAWarning() throws {
+        let result = try load(nil, [
+            "REGISTRY_STORAGE_S3_ACCESSKEY": "AKIA",
+            "REGISTRY_STORAGE_S3_SECRETKEY": "secret",
+            "REGISTRY_STORAGE_S3_BUCKET": "registry",
+            "REGISTRY_STORAGE_S3_REGION": "us-east-1",
+            "REGISTRY_STORAGE_S3_REGIONENDPOINT": "http://minio:9000",
+        ])
+        #expect(result.warnings.count == 1)
+        #expect(result.warnings.first?.contains("storage.s3 (REGISTRY_STORAGE_S3)") == true)
+    }
+
+    @Test func theSeedsGitLabEnvironmentIsAcceptedUnchanged() throws {
+        let configuration = try load(nil, [
+            "GITLAB_REGISTRY_ENABLED": "true",
+            "GITLAB_REGISTRY_HOST": "registry.example.com",
+            "GITLAB_REGISTRY_PORT": "443",
+            "GITLAB_REGISTRY_API_URL": "http://registry:5000",
+            "GITLAB_REGISTRY_KEY_PATH": "/certs/registry.key",
+            "GITLAB_REGISTRY_ISSUER": "gitlab-issuer",
+            "SSL_REGISTRY_KEY_PATH": "/certs/registry.key",
+            "SSL_REGISTRY_CERT_PATH": "/certs/registry.crt",
+        ]).configuration
+        #expect(configuration.http.host == "https://registry.example.com")
+        #expect(configuration.identity.keyPath == "/certs/registry.key")
+        #expect(configuration.identity.resolvedCertificatePath(root: "/x") == "/certs/registry.crt")
+        #expect(configuration.http.tls == Configuration.TLSFiles(certificate: "/certs/registry.crt", key: "/certs/registry.key"))
+        let withPort = try load(nil, ["GITLAB_REGISTRY_HOST": "registry.example.com", "GITLAB_REGISTRY_PORT": "5050"])
+        #expect(withPort.configuration.http.host == "https://registry.example.com:5050")
+    }
+
+    @Test func contradictionsAreErrorsNamingBothKeys() {
+        let cases: [(String?, [String: String], [String])] = [
+            ("storage:\n  filesystem:\n    rootdirectory: /a\n  s3:\n    bucket: b\n", [:], ["storage.filesystem", "storage.s3"]),
+            (nil, ["REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY": "/a", "REGISTRY_STORAGE_S3_BUCKET": "b"], ["REGISTRY_STORAGE_FILESYSTEM", "REGISTRY_STORAGE_S3"]),
+            (nil, ["REGISTRY_HTTP_TLS_CERTIFICATE": "/c.crt"], ["http.tls.certificate", "http.tls.key"]),
+            (nil, ["SSL_REGISTRY_CERT_PATH": "/c.crt"], ["SSL_REGISTRY_CERT_PATH", "SSL_REGISTRY_KEY_PATH"]),
+            (nil, ["REGISTRY_AUTH_TOKEN_REALM": "https://x/jwt/auth"], ["auth.token.service"]),
+            (nil, ["REGISTRY_AUTH_TOKEN_REALM": "https://x/jwt/auth", "REGISTRY_AUTH_TOKEN_SERVICE": "s", "REGISTRY_AUTH_TOKEN_ISSUER": "i"],
+             ["auth.token.rootcertbundle", "auth.token.jwks"]),
+            (nil, ["REGISTRY_HTTP_TLS_CERTIFICATE": "/a.crt", "REGISTRY_HTTP_TLS_KEY": "/a.key", "SSL_REGISTRY_CERT_PATH": "/b.crt", "SSL_REGISTRY_KEY_PATH": "/b.key"],
+             ["SSL_REGISTRY_CERT_PATH", "REGISTRY_HTTP_TLS_CERTIFICATE"]),
+        ]
+        for (yaml, environment, keys) in cases {
+            #expect("\(environment)") {
+                try load(yaml, environment)
+            } throws: { error in
+                guard let error = error as? ConfigurationError else { return false }
+                return keys.allSatisfy { error.key.contains($0) } && !error.fix.isEmpty
+            }
+        }
+    }
+
+    @Test func badValuesNameTheirKeyAndAFix() {
+        let cases: [[String: String]] = [
+            ["REGISTRY_STORAGE_DELETE_ENABLED": "sometimes"],
+            ["REGISTRY_HTTP_ADDR": "nowhere"],
+            ["REGISTRY_LOG_FORMATTER": "xml"],
+            ["REGISTRY_STORAGE_MAINTENANCE_UPLOADPURGING_AGE": "a week"],
+            ["REGISTRY_AUTH_HTPASSWD_PATH": "/auth/htpasswd"],
+            ["GITLAB_REGISTRY_PORT": "https"],
+            ["REGISTRY_HTTP_HOST": "::"],
+        ]
+        for environment in cases {
+            #expect(throws: ConfigurationError.self, "\(environment)") { try load(nil, environment.merging(["GITLAB_REGISTRY_HOST": "x"]) { a, _ in a }) }
+        }
+        #expect(throws: ConfigurationError.self) { try load("version: [unclosed", [:]) }
+        #expect(throws: ConfigurationError.self) { try load("- a list\n- not a mapping\n", [:]) }
+    }
+
+    @Test func authNoneIsAcceptedInTheFileAndTheEnvironment() throws {
+        #expect(try load("auth: none\n").configuration.auth == .disabled)
+        #expect(try load(nil, ["REGISTRY_AUTH": "none"]).configuration.auth == .disabled)
+        #expect(try load(nil, [:]).configuration.auth == nil)
+    }
+
+    @Test func goDurationsParse() throws {
+        #expect(try load(nil, ["REGISTRY_STORAGE_MAINTENANCE_UPLOADPURGING_INTERVAL": "45s"]).configuration.storage.uploadPurging.interval == 45)
+        #expect(try load(nil, ["REGISTRY_STORAGE_MAINTENANCE_UPLOADPURGING_INTERVAL": "2h"]).configuration.storage.uploadPurging.interval == 7200)
+    }
+}
