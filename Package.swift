@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Value types of the distribution spec: digests, names, manifests, errors.
@@ -98,6 +99,9 @@ let package = Package(
                 "OCI", "Registry", "Metadata", "StorageDriver", "Auth", "Identity", hummingbird, nioCore, nioPosix, nioHTTP1,
                 logging,
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
@@ -123,7 +127,13 @@ let package = Package(
         ),
 
         // Helpers of the test targets: raw sockets, temporary directories, external commands.
-        .target(name: "WharfTestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "WharfTestSupport",
+            dependencies: [
+                crypto, .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(name: "OCITests", dependencies: ["OCI"], swiftSettings: swiftSettings),
         .testTarget(
@@ -161,7 +171,7 @@ let package = Package(
             name: "HTTPAPITests",
             dependencies: [
                 "HTTPAPI", "WharfServer", "Registry", "OCI", "StorageDriver", "StorageFilesystem", "Metadata", "Auth", "Identity",
-                "MetadataSQLite", "WharfTestSupport", crypto, hummingbird,
+                "MetadataSQLite", "WharfTestSupport", crypto, hummingbird, .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 hummingbirdTesting, nioCore, nioPosix, nioHTTP1,
             ],
             swiftSettings: swiftSettings

@@ -1,20 +1,21 @@
+import HTTPTypes
 import NIOCore
-import NIOHTTP1
+import NIOHTTPTypes
 
 /// Answers `Expect: 100-continue` with `100 Continue`, which Hummingbird does not do; without
-/// it curl waits a second before every upload body.
+/// it curl waits a second before every upload body. It works on HTTPTypes parts, so the same
+/// handler serves plain HTTP/1, HTTP/1 over TLS and HTTP/2 streams.
 final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundOut = HTTPResponsePart
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(var head) = unwrapInboundIn(data),
-            head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" })
+            head.headerFields[values: .expect].contains(where: { $0.lowercased() == "100-continue" })
         {
-            head.headers.remove(name: "expect")
-            let interim = HTTPResponseHead(version: head.version, status: .continue)
-            context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+            head.headerFields[.expect] = nil
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
             context.fireChannelRead(wrapInboundOut(.head(head)))
             return
         }

@@ -7,9 +7,9 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
-/// Hummingbird's HTTP/1 child channel with Wharf's handlers between the HTTP/1 codec and the
-/// HTTPTypes codec, where they still see NIO's parts: `100 Continue` answers and `sendfile(2)`
-/// bodies.
+/// Hummingbird's HTTP/1 child channel with Wharf's handlers: `sendfile(2)` bodies between the
+/// HTTP/1 codec and the HTTPTypes codec (where NIO's parts can carry a file region), and
+/// `100 Continue` answers after it.
 public struct WharfHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     public typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
@@ -28,9 +28,9 @@ public struct WharfHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
                 withErrorHandling: false,
                 withOutboundHeaderValidation: false
             )
-            try channel.pipeline.syncOperations.addHandler(ExpectContinueHandler())
             try channel.pipeline.syncOperations.addHandler(SendfileHandler())
             try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            try channel.pipeline.syncOperations.addHandler(ExpectContinueHandler())
             try channel.pipeline.syncOperations.addHandler(
                 HTTPConnectionStateHandler(idleTimeout: idleTimeout.map { .nanoseconds($0.nanoseconds) }, logger: logger)
             )

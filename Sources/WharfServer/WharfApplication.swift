@@ -2,9 +2,12 @@ import Config
 import Foundation
 import HTTPAPI
 import Hummingbird
+import HummingbirdCore
 import Logging
 import MetadataSQLite
+import NIOConcurrencyHelpers
 import NIOCore
+import NIOSSL
 import Registry
 import ServiceLifecycle
 import StorageFilesystem
@@ -26,8 +29,9 @@ public enum WharfApplication {
             throw WharfStartupError("cannot create the root directory \(root): \(error.localizedDescription)")
         }
         let database = try SQLiteDatabase(path: root + "/" + databaseName)
-        let identity: IdentityRuntime? =
-            configuration.role == .registry ? nil : try await IdentityRuntime.start(configuration, database: database, logger: logger)
+        // An open registry (REGISTRY_AUTH=none) issues no tokens, so it needs no key and no root.
+        let issuesTokens = configuration.role == .auth || (configuration.role == .all && configuration.auth != .disabled)
+        let identity: IdentityRuntime? = issuesTokens ? try await IdentityRuntime.start(configuration, database: database, logger: logger) : nil
         var registry: RegistryMiddleware?
         if configuration.role != .auth {
             let storage = configuration.storage
@@ -49,10 +53,27 @@ public enum WharfApplication {
                 readOnly: storage.readOnly
             )
         }
+        var server = HTTPServerBuilder.wharfHTTP1()
+        var extraServices: [any Service] = []
+        if let files = configuration.http.tls {
+            let tls: TLSConfiguration
+            do {
+                tls = try TLSSettings.configuration(certificatePath: files.certificate, keyPath: files.key)
+            } catch let failure as TLSSettings.Failure {
+                throw WharfStartupError(failure.description)
+            }
+            let channel = NIOLockedValueBox<TLSServerChannel?>(nil)
+            server = HTTPServerBuilder { responder in
+                let made = try TLSServerChannel(tlsConfiguration: tls, responder: responder)
+                channel.withLockedValue { $0 = made }
+                return made
+            }
+            extraServices.append(CertificateReloader(files: files, channel: channel, logger: logger))
+        }
         return build(
-            registry: registry, tokenEndpoint: identity?.endpoint, adminAPI: identity?.adminAPI,
-            address: .hostname(configuration.http.addr.host, port: configuration.http.addr.port), logger: logger,
-            onServerRunning: onServerRunning
+            registry: registry, tokenEndpoint: identity?.endpoint, adminAPI: identity?.adminAPI, server: server,
+            extraServices: extraServices, address: .hostname(configuration.http.addr.host, port: configuration.http.addr.port),
+            logger: logger, onServerRunning: onServerRunning
         )
     }
 
@@ -64,17 +85,19 @@ public enum WharfApplication {
     ) -> some ApplicationProtocol {
         build(
             registry: RegistryMiddleware(services: services, authorizer: authorizer, origin: origin, readOnly: readOnly),
-            tokenEndpoint: tokenEndpoint, adminAPI: adminAPI, address: address, logger: logger, onServerRunning: onServerRunning
+            tokenEndpoint: tokenEndpoint, adminAPI: adminAPI, server: .wharfHTTP1(), extraServices: [], address: address,
+            logger: logger, onServerRunning: onServerRunning
         )
     }
 
     /// Routes what this process serves: `/v2` when it has a registry, `/jwt/auth` when it issues tokens.
     static func build(
-        registry: RegistryMiddleware?, tokenEndpoint: TokenEndpoint?, adminAPI: AdminAPI?,
-        address: BindAddress, logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void
+        registry: RegistryMiddleware?, tokenEndpoint: TokenEndpoint?, adminAPI: AdminAPI?, server: HTTPServerBuilder,
+        extraServices: [any Service], address: BindAddress, logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void
     ) -> some ApplicationProtocol {
         let router = Router(context: WharfRequestContext.self)
-        var background: [any Service] = []
+        var background: [any Service] = extraServices
         if let registry {
             router.add(middleware: registry)
             let options = registry.services.options
@@ -93,7 +116,7 @@ public enum WharfApplication {
         adminAPI?.register(on: router)
         return Application(
             router: router,
-            server: .wharfHTTP1(),
+            server: server,
             configuration: .init(address: address, serverName: "wharf"),
             services: background,
             onServerRunning: onServerRunning,

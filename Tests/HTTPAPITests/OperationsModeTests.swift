@@ -23,7 +23,7 @@ import WharfServer
         let metadata = InMemoryMetadataStore()
         let driver = InMemoryDriver()
         let content = bytes("pushed before read-only")
-        try await Self.app(metadata: metadata, driver: driver).test(.router) { client in
+        _ = try await Self.app(metadata: metadata, driver: driver).test(.router) { client in
             try await client.pushBlob("r", content)
         }
         try await Self.app(readOnly: true, metadata: metadata, driver: driver).test(.router) { client in
