@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import Metrics
 import OCI
 import Registry
 import StorageDriver
@@ -20,6 +21,7 @@ public struct RegistryMiddleware: RouterMiddleware {
     let uploads: UploadController
     let manifests: ManifestController
     let listings: ListingController
+    let authorizationFailures = Counter(label: "wharf_auth_failures_total", dimensions: [("endpoint", "registry")])
 
     public init(
         services: RegistryServices, authorizer: any RegistryAuthorizer = OpenAccess(), origin: PublicOrigin = PublicOrigin(),
@@ -42,6 +44,7 @@ public struct RegistryMiddleware: RouterMiddleware {
                 return try await next(request, context)
             }
             route = parsed
+            context.coreContext.endpointPath.value = parsed.template
         } catch let error as RegistryError {
             return finish(ErrorResponse.response(error, method: request.method))
         }
@@ -55,6 +58,7 @@ public struct RegistryMiddleware: RouterMiddleware {
         } catch let error as RegistryError {
             response = ErrorResponse.response(error, method: request.method)
         } catch let refusal as AccessRefusal {
+            authorizationFailures.increment()
             response = ErrorResponse.response(refusal.error, method: request.method, headers: refusal.headers)
         } catch let error as StorageDriverError where error.isInvalidRange {
             response = ErrorResponse.response(RegistryError(.rangeInvalid, detail: error.reason), method: request.method)

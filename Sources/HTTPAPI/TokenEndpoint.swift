@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Identity
 import Logging
+import Metrics
 import NIOCore
 import OCI
 
@@ -17,6 +18,7 @@ public struct TokenEndpoint: Sendable {
     let issuer: TokenIssuer
     let limiter: LoginRateLimiter
     let logger: Logger
+    let loginFailures = Counter(label: "wharf_auth_failures_total", dimensions: [("endpoint", "jwt_auth")])
 
     public init(authenticator: Authenticator, grantor: ScopeGrantor, issuer: TokenIssuer, limiter: LoginRateLimiter, logger: Logger) {
         self.authenticator = authenticator
@@ -62,6 +64,7 @@ public struct TokenEndpoint: Sendable {
             guard let authenticated = try await authenticator.authenticate(username: username, secret: secret, now: now.timeIntervalSince1970)
             else {
                 limiter.recordFailure(keys, now: now.timeIntervalSince1970)
+                loginFailures.increment()
                 logger.notice("login failed", metadata: ["username": "\(username)", "address": "\(remoteAddress ?? "-")"])
                 return unauthorized("HTTP Basic: Access denied. The username, password or token is wrong, expired, revoked or blocked", request: request)
             }

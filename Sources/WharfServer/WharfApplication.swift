@@ -4,24 +4,25 @@ import HTTPAPI
 import Hummingbird
 import HummingbirdCore
 import Logging
+import Metadata
 import MetadataSQLite
-import NIOConcurrencyHelpers
 import NIOCore
-import NIOSSL
 import Registry
 import ServiceLifecycle
+import StorageDriver
 import StorageFilesystem
 
-/// Builds the Wharf application from its configuration: filesystem blobs and SQLite metadata
-/// under the root directory, the registry API, and the background services.
+/// Builds Wharf from its configuration: filesystem blobs and SQLite metadata under the root
+/// directory, the registry API and/or the token issuer per process role, the debug listener,
+/// and the background services, as one list of services to run in a group.
 public enum WharfApplication {
     /// The metadata database's file name under the root directory.
     public static let databaseName = "wharf.sqlite"
 
-    public static func build(
-        _ configuration: Configuration, logger: Logger,
-        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
-    ) async throws -> some ApplicationProtocol {
+    /// Everything a `wharf serve` process runs; the first service is stopped last.
+    public static func services(
+        _ configuration: Configuration, logger: Logger, metrics: WharfMetrics? = nil
+    ) async throws -> [any Service] {
         let root = configuration.storage.rootDirectory
         do {
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -33,72 +34,71 @@ public enum WharfApplication {
         let issuesTokens = configuration.role == .auth || (configuration.role == .all && configuration.auth != .disabled)
         let identity: IdentityRuntime? = issuesTokens ? try await IdentityRuntime.start(configuration, database: database, logger: logger) : nil
         var registry: RegistryMiddleware?
+        let driver = FilesystemDriver(root: root, syncOnCommit: configuration.storage.fsync)
+        let metadata = SQLiteMetadataStore(database: database)
         if configuration.role != .auth {
-            let storage = configuration.storage
-            let options = RegistryOptions(
-                deleteEnabled: storage.deleteEnabled, uploadMaxAge: storage.uploadPurging.age,
-                uploadPurgeInterval: storage.uploadPurging.enabled ? storage.uploadPurging.interval : nil,
-                uploadPurgeDryRun: storage.uploadPurging.dryRun
-            )
-            let services = RegistryServices(
-                driver: FilesystemDriver(root: root, syncOnCommit: storage.fsync),
-                metadata: SQLiteMetadataStore(database: database), options: options, logger: logger
-            )
-            let origin = PublicOrigin(
-                configuredBase: configuration.http.host, relativeURLs: configuration.http.relativeURLs,
-                trustedProxies: Set(configuration.http.trustedProxies), tls: configuration.http.tls != nil
-            )
             registry = RegistryMiddleware(
-                services: services, authorizer: try AuthorizerFactory.make(configuration, ownIssuer: identity), origin: origin,
-                readOnly: storage.readOnly
+                services: RegistryServices(driver: driver, metadata: metadata, options: registryOptions(configuration), logger: logger),
+                authorizer: try AuthorizerFactory.make(configuration, ownIssuer: identity),
+                origin: PublicOrigin(
+                    configuredBase: configuration.http.host, relativeURLs: configuration.http.relativeURLs,
+                    trustedProxies: Set(configuration.http.trustedProxies), tls: configuration.http.tls != nil
+                ),
+                readOnly: configuration.storage.readOnly
             )
         }
-        var server = HTTPServerBuilder.wharfHTTP1()
-        var extraServices: [any Service] = []
-        if let files = configuration.http.tls {
-            let tls: TLSConfiguration
-            do {
-                tls = try TLSSettings.configuration(certificatePath: files.certificate, keyPath: files.key)
-            } catch let failure as TLSSettings.Failure {
-                throw WharfStartupError(failure.description)
-            }
-            let channel = NIOLockedValueBox<TLSServerChannel?>(nil)
-            server = HTTPServerBuilder { responder in
-                let made = try TLSServerChannel(tlsConfiguration: tls, responder: responder)
-                channel.withLockedValue { $0 = made }
-                return made
-            }
-            extraServices.append(CertificateReloader(files: files, channel: channel, logger: logger))
+        let listener = try ServerChannels.make(configuration.http.tls, logger: logger)
+        let health = healthChecks(driver: driver, metadata: metadata)
+        var services: [any Service] = [DatabaseCloser(database: database, logger: logger)]
+        services += listener.services
+        if let debug = configuration.http.debugAddr {
+            services.append(debugApplication(address: debug, health: health, metrics: metrics, metadata: metadata, logger: logger))
         }
-        return build(
-            registry: registry, tokenEndpoint: identity?.endpoint, adminAPI: identity?.adminAPI, server: server,
-            extraServices: extraServices, address: .hostname(configuration.http.addr.host, port: configuration.http.addr.port),
-            logger: logger, onServerRunning: onServerRunning
-        )
+        services.append(application(
+            Parts(
+                registry: registry, tokenEndpoint: identity?.endpoint, adminAPI: identity?.adminAPI, health: health,
+                accessLog: configuration.log.accessLog
+            ),
+            server: listener.builder, address: .hostname(configuration.http.addr.host, port: configuration.http.addr.port),
+            logger: logger
+        ))
+        return services
     }
 
     /// The application over given services (tests pass in-memory ones).
     public static func build(
         services: RegistryServices, authorizer: any RegistryAuthorizer = OpenAccess(), origin: PublicOrigin = PublicOrigin(),
-        readOnly: Bool = false, tokenEndpoint: TokenEndpoint? = nil, adminAPI: AdminAPI? = nil, address: BindAddress,
-        logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        readOnly: Bool = false, tokenEndpoint: TokenEndpoint? = nil, adminAPI: AdminAPI? = nil, health: HealthEndpoint? = nil,
+        address: BindAddress, logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        build(
-            registry: RegistryMiddleware(services: services, authorizer: authorizer, origin: origin, readOnly: readOnly),
-            tokenEndpoint: tokenEndpoint, adminAPI: adminAPI, server: .wharfHTTP1(), extraServices: [], address: address,
-            logger: logger, onServerRunning: onServerRunning
+        application(
+            Parts(
+                registry: RegistryMiddleware(services: services, authorizer: authorizer, origin: origin, readOnly: readOnly),
+                tokenEndpoint: tokenEndpoint, adminAPI: adminAPI, health: health, accessLog: false
+            ),
+            server: .wharfHTTP1(), address: address, logger: logger, onServerRunning: onServerRunning
         )
     }
 
-    /// Routes what this process serves: `/v2` when it has a registry, `/jwt/auth` when it issues tokens.
-    static func build(
-        registry: RegistryMiddleware?, tokenEndpoint: TokenEndpoint?, adminAPI: AdminAPI?, server: HTTPServerBuilder,
-        extraServices: [any Service], address: BindAddress, logger: Logger,
-        onServerRunning: @escaping @Sendable (any Channel) async -> Void
+    /// What the main listener serves.
+    struct Parts {
+        var registry: RegistryMiddleware?
+        var tokenEndpoint: TokenEndpoint?
+        var adminAPI: AdminAPI?
+        var health: HealthEndpoint?
+        var accessLog: Bool
+    }
+
+    /// Routes `/v2` when the process has a registry, `/jwt/auth` and `/api/v4` when it issues tokens.
+    static func application(
+        _ parts: Parts, server: HTTPServerBuilder, address: BindAddress, logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: WharfRequestContext.self)
-        var background: [any Service] = extraServices
-        if let registry {
+        router.add(middleware: AccessLogMiddleware(logger: logger, enabled: parts.accessLog))
+        router.add(middleware: MetricsMiddleware())
+        var background: [any Service] = []
+        if let registry = parts.registry {
             router.add(middleware: registry)
             let options = registry.services.options
             if let interval = options.uploadPurgeInterval {
@@ -108,19 +108,49 @@ public enum WharfApplication {
                 ))
             }
         }
-        if let tokenEndpoint {
+        if let tokenEndpoint = parts.tokenEndpoint {
             router.get("/jwt/auth") { request, context in
                 try await tokenEndpoint.respond(request, remoteAddress: context.remoteAddress)
             }
         }
-        adminAPI?.register(on: router)
+        parts.adminAPI?.register(on: router)
+        parts.health?.register(on: router)
         return Application(
-            router: router,
-            server: server,
-            configuration: .init(address: address, serverName: "wharf"),
-            services: background,
-            onServerRunning: onServerRunning,
+            router: router, server: server, configuration: .init(address: address, serverName: "wharf"),
+            services: background, onServerRunning: onServerRunning, logger: logger
+        )
+    }
+
+    /// `http.debug.addr`: health and Prometheus metrics, away from the public listener.
+    static func debugApplication(
+        address: ListenAddress, health: HealthEndpoint, metrics: WharfMetrics?, metadata: any MetadataStore, logger: Logger
+    ) -> some Service {
+        let router = Router(context: WharfRequestContext.self)
+        health.register(on: router)
+        metrics?.register(on: router, metadata: metadata)
+        return Application(
+            router: router, configuration: .init(address: .hostname(address.host, port: address.port), serverName: "wharf-debug"),
             logger: logger
+        )
+    }
+
+    /// Storage must take a write and the metadata store a read.
+    static func healthChecks(driver: any StorageDriver, metadata: any MetadataStore) -> HealthEndpoint {
+        HealthEndpoint(checks: [
+            ("storagedriver_\(driver.name)", {
+                try await driver.putContent("/wharf/health", ByteBuffer(string: "ok"))
+                _ = try await driver.getContent("/wharf/health")
+            }),
+            ("metadata_sqlite", { _ = try await metadata.repositories(after: nil, limit: 1) }),
+        ])
+    }
+
+    static func registryOptions(_ configuration: Configuration) -> RegistryOptions {
+        let storage = configuration.storage
+        return RegistryOptions(
+            deleteEnabled: storage.deleteEnabled, uploadMaxAge: storage.uploadPurging.age,
+            uploadPurgeInterval: storage.uploadPurging.enabled ? storage.uploadPurging.interval : nil,
+            uploadPurgeDryRun: storage.uploadPurging.dryRun
         )
     }
 }

@@ -3,6 +3,8 @@ import Config
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
+import UnixSignals
 import WharfServer
 
 /// `wharf serve`: runs the registry until SIGINT or SIGTERM.
@@ -55,17 +57,21 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         let level = configuration.log.level.loggerLevel
+        let json = configuration.log.json
         LoggingSystem.bootstrap { label in
+            if json { return JSONLogHandler(label: label, level: level) }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
+        let metrics = WharfMetrics()
+        metrics.bootstrap()
         let logger = Logger(label: "wharf")
         for warning in warnings { logger.warning("configuration: \(warning)") }
         if configuration.auth == .disabled, configuration.role != .auth {
             logger.warning("AUTHENTICATION IS OFF (REGISTRY_AUTH=none): anyone who can reach this port can push, pull and delete")
         }
-        let app = try await WharfApplication.build(configuration, logger: logger)
+        let services = try await WharfApplication.services(configuration, logger: logger, metrics: metrics)
         logger.info(
             "wharf serving",
             metadata: [
@@ -74,6 +80,11 @@ struct Serve: AsyncParsableCommand {
                 "role": "\(configuration.role.rawValue)",
             ]
         )
-        try await app.runService()
+        // SIGTERM or SIGINT: stop accepting, let requests in flight finish for up to 30 s, then
+        // cancel what remains; the database closes last.
+        var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = .seconds(30)
+        group.maximumCancellationDuration = .seconds(5)
+        try await ServiceGroup(configuration: group).run()
     }
 }

@@ -26,17 +26,18 @@ final class WharfProcess: @unchecked Sendable {
         try? log.fileHandleForWriting.close()
     }
 
-    /// Waits for the "listening on" line and records the port.
-    func waitUntilListening(timeout: Duration = .seconds(30)) async throws -> Int {
+    /// Waits for the "listening on" line of the main listener and records its port; `other`
+    /// is a port to skip (the debug listener's).
+    func waitUntilListening(timeout: Duration = .seconds(60), other: Int? = nil) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let text = collector.text
-            if let range = text.range(of: "listening on 127.0.0.1:") {
-                let digits = text[range.upperBound...].prefix { $0.isNumber }
-                if let port = Int(digits) {
-                    self.port = port
-                    return port
-                }
+            for line in text.split(separator: "\n") {
+                guard let range = line.range(of: "listening on 127.0.0.1:"),
+                    let port = Int(line[range.upperBound...].prefix { $0.isNumber }), port != other
+                else { continue }
+                self.port = port
+                return port
             }
             guard process.isRunning else { throw SupportError("wharf exited: \(text)") }
             try await Task.sleep(for: .milliseconds(50))

@@ -1,0 +1,20 @@
+import Logging
+import MetadataSQLite
+import ServiceLifecycle
+
+/// Closes the database after everything else has shut down (it is the first service, so the
+/// group stops it last): WAL checkpointed, file consistent.
+struct DatabaseCloser: Service {
+    let database: SQLiteDatabase
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        do {
+            try database.close()
+            logger.info("metadata store closed")
+        } catch {
+            logger.error("closing the metadata store failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import Config
+import HTTPAPI
+import HummingbirdCore
+import Logging
+import NIOConcurrencyHelpers
+import NIOSSL
+import ServiceLifecycle
+
+/// The main listener: plain HTTP/1 (with sendfile), or TLS with HTTP/2 and a SIGHUP reloader.
+enum ServerChannels {
+    static func make(_ tls: Configuration.TLSFiles?, logger: Logger) throws -> (builder: HTTPServerBuilder, services: [any Service]) {
+        guard let files = tls else { return (.wharfHTTP1(), []) }
+        let configuration: TLSConfiguration
+        do {
+            configuration = try TLSSettings.configuration(certificatePath: files.certificate, keyPath: files.key)
+        } catch let failure as TLSSettings.Failure {
+            throw WharfStartupError(failure.description)
+        }
+        let channel = NIOLockedValueBox<TLSServerChannel?>(nil)
+        let builder = HTTPServerBuilder { responder in
+            let made = try TLSServerChannel(tlsConfiguration: configuration, responder: responder)
+            channel.withLockedValue { $0 = made }
+            return made
+        }
+        return (builder, [CertificateReloader(files: files, channel: channel, logger: logger)])
+    }
+}
