@@ -29,7 +29,7 @@ struct ManifestController: Sendable {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: manifest.bytes))
     }
 
-    func put(_ name: RepositoryName, reference: Reference, request: Request) async throws -> Response {
+    func put(_ name: RepositoryName, reference: Reference, request: Request, base: String?) async throws -> Response {
         let limit = ManifestParser.maxSize
         let tooLarge = RegistryError(.manifestInvalid, detail: "manifest is larger than \(limit) bytes", status: 413)
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw tooLarge }
@@ -43,7 +43,7 @@ struct ManifestController: Sendable {
             bytes, contentType: request.headers[.contentType], reference: reference, in: name
         )
         var headers: HTTPFields = [
-            .location: origin.location("/v2/\(name)/manifests/\(result.digest)"),
+            .location: origin.location("/v2/\(name)/manifests/\(result.digest)", base: base),
             .dockerContentDigest: result.digest.description,
             .contentLength: "0",
         ]

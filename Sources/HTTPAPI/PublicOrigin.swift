@@ -21,9 +21,14 @@ public struct PublicOrigin: Sendable {
 
     /// `scheme://host[:port]` as the client addressed this server.
     public func baseURL(for head: HTTPRequest, peer: String?) -> String {
+        requestBase(for: head, peer: peer) ?? (tls ? "https" : "http") + "://localhost"
+    }
+
+    /// The base URL, or nil when neither configuration nor the request name a host.
+    public func requestBase(for head: HTTPRequest, peer: String?) -> String? {
         if let configuredBase { return configuredBase }
         var scheme = tls ? "https" : "http"
-        var host = head.authority ?? "localhost"
+        guard var host = head.authority else { return nil }
         if let peer, trustedProxies.contains(peer) {
             if let proto = Self.first(head.headerFields[HTTPField.Name("X-Forwarded-Proto")!]), proto == "https" || proto == "http" {
                 scheme = proto
@@ -35,11 +40,11 @@ public struct PublicOrigin: Sendable {
         return "\(scheme)://\(host)"
     }
 
-    /// A `Location` value for `path`: absolute with the configured public URL, relative otherwise
-    /// (clients resolve it against the URL they used, which is right behind any proxy).
-    public func location(_ path: String) -> String {
-        guard !relativeURLs, let configuredBase else { return path }
-        return configuredBase + path
+    /// A `Location` value for `path`: absolute on the request's base (Distribution's default,
+    /// so behind a trusted proxy it names the public host), relative with `http.relativeurls`.
+    public func location(_ path: String, base: String?) -> String {
+        guard !relativeURLs, let base else { return path }
+        return base + path
     }
 
     private static func first(_ value: String?) -> String? {

@@ -50,11 +50,12 @@ public struct RegistryMiddleware: RouterMiddleware {
         }
         var response: Response
         do {
-            try await authorizer.authorize(route, request: request, origin: origin.baseURL(for: request.head, peer: context.remoteAddress))
+            let base = origin.requestBase(for: request.head, peer: context.remoteAddress)
+            try await authorizer.authorize(route, request: request, origin: base ?? origin.baseURL(for: request.head, peer: nil))
             if readOnly, [.post, .put, .patch, .delete].contains(request.method) {
                 throw RegistryError(.unsupported, detail: "the registry is in read-only mode (storage.maintenance.readonly); reads work")
             }
-            response = try await dispatch(route, request: request, logger: context.logger)
+            response = try await dispatch(route, request: request, base: base)
         } catch let error as RegistryError {
             response = ErrorResponse.response(error, method: request.method)
         } catch let refusal as AccessRefusal {
@@ -77,7 +78,8 @@ public struct RegistryMiddleware: RouterMiddleware {
         return response
     }
 
-    private func dispatch(_ route: RegistryRoute, request: Request, logger: Logger) async throws -> Response {
+    /// Runs the endpoint; `base` makes `Location` headers absolute.
+    private func dispatch(_ route: RegistryRoute, request: Request, base: String?) async throws -> Response {
         let method = request.method
         if method == .options {
             return Response(status: .ok, headers: [.allow: allowed(route), .contentLength: "0"])
@@ -94,7 +96,7 @@ public struct RegistryMiddleware: RouterMiddleware {
         case (.manifest(let name, let reference), .get), (.manifest(let name, let reference), .head):
             return try await manifests.get(name, reference: reference, request: request)
         case (.manifest(let name, let reference), .put):
-            return try await manifests.put(name, reference: reference, request: request)
+            return try await manifests.put(name, reference: reference, request: request, base: base)
         case (.manifest(let name, let reference), .delete):
             return try await manifests.delete(name, reference: reference)
         case (.blob(let name, let digest), .get), (.blob(let name, let digest), .head):
@@ -102,13 +104,13 @@ public struct RegistryMiddleware: RouterMiddleware {
         case (.blob(let name, let digest), .delete):
             return try await blobs.delete(name, digest: digest)
         case (.uploads(let name), .post):
-            return try await uploads.start(name, request: request)
+            return try await uploads.start(name, request: request, base: base)
         case (.upload(let name, let id), .get):
-            return try await uploads.status(name, id: id)
+            return try await uploads.status(name, id: id, base: base)
         case (.upload(let name, let id), .patch):
-            return try await uploads.append(name, id: id, request: request)
+            return try await uploads.append(name, id: id, request: request, base: base)
         case (.upload(let name, let id), .put):
-            return try await uploads.finish(name, id: id, request: request)
+            return try await uploads.finish(name, id: id, request: request, base: base)
         case (.upload(let name, let id), .delete):
             return try await uploads.cancel(name, id: id)
         default:

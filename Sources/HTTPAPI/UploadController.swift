@@ -9,7 +9,7 @@ struct UploadController: Sendable {
     let services: RegistryServices
     let origin: PublicOrigin
 
-    func start(_ name: RepositoryName, request: Request) async throws -> Response {
+    func start(_ name: RepositoryName, request: Request, base: String?) async throws -> Response {
         let query = request.uri.queryParameters
         if let mount = query["mount"] {
             let digest = try Digest(parsing: String(mount))
@@ -19,30 +19,30 @@ struct UploadController: Sendable {
             } else {
                 mounted = try await services.blobs.mountAnywhere(digest, into: name)
             }
-            if mounted { return created(name, digest: digest) }
+            if mounted { return created(name, digest: digest, base: base) }
         } else if let digest = query["digest"] {
             let digest = try Digest(parsing: String(digest))
             let blob = try await services.uploads.monolithic(
                 in: name, digest: digest, contentLength: contentLength(request), body: request.body
             )
-            return created(name, digest: blob.digest)
+            return created(name, digest: blob.digest, base: base)
         }
         let status = try await services.uploads.start(in: name)
-        return progress(name, status, code: .accepted)
+        return progress(name, status, code: .accepted, base: base)
     }
 
-    func status(_ name: RepositoryName, id: String) async throws -> Response {
-        progress(name, try await services.uploads.status(id, in: name), code: .noContent)
+    func status(_ name: RepositoryName, id: String, base: String?) async throws -> Response {
+        progress(name, try await services.uploads.status(id, in: name), code: .noContent, base: base)
     }
 
-    func append(_ name: RepositoryName, id: String, request: Request) async throws -> Response {
+    func append(_ name: RepositoryName, id: String, request: Request, base: String?) async throws -> Response {
         let status = try await services.uploads.append(
             id, in: name, contentRange: try contentRange(request), contentLength: contentLength(request), body: request.body
         )
-        return progress(name, status, code: .accepted)
+        return progress(name, status, code: .accepted, base: base)
     }
 
-    func finish(_ name: RepositoryName, id: String, request: Request) async throws -> Response {
+    func finish(_ name: RepositoryName, id: String, request: Request, base: String?) async throws -> Response {
         guard let digestText = request.uri.queryParameters["digest"] else {
             throw RegistryError(.digestInvalid, detail: "closing an upload needs the digest query parameter")
         }
@@ -51,7 +51,7 @@ struct UploadController: Sendable {
             id, in: name, digest: digest, contentRange: try contentRange(request),
             contentLength: contentLength(request), body: request.body
         )
-        return created(name, digest: blob.digest)
+        return created(name, digest: blob.digest, base: base)
     }
 
     func cancel(_ name: RepositoryName, id: String) async throws -> Response {
@@ -59,20 +59,20 @@ struct UploadController: Sendable {
         return Response(status: .noContent, headers: [.contentLength: "0"])
     }
 
-    private func created(_ name: RepositoryName, digest: Digest) -> Response {
+    private func created(_ name: RepositoryName, digest: Digest, base: String?) -> Response {
         Response(
             status: .created,
             headers: [
-                .location: origin.location("/v2/\(name)/blobs/\(digest)"), .dockerContentDigest: digest.description, .contentLength: "0",
+                .location: origin.location("/v2/\(name)/blobs/\(digest)", base: base), .dockerContentDigest: digest.description, .contentLength: "0",
             ]
         )
     }
 
-    private func progress(_ name: RepositoryName, _ status: UploadStatus, code: HTTPResponse.Status) -> Response {
+    private func progress(_ name: RepositoryName, _ status: UploadStatus, code: HTTPResponse.Status, base: String?) -> Response {
         Response(
             status: code,
             headers: [
-                .location: origin.location("/v2/\(name)/blobs/uploads/\(status.id)"), .range: status.rangeHeader,
+                .location: origin.location("/v2/\(name)/blobs/uploads/\(status.id)", base: base), .range: status.rangeHeader,
                 .dockerUploadUUID: status.id, .contentLength: "0",
             ]
         )

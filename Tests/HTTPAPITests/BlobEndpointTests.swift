@@ -12,7 +12,7 @@ import Testing
             let d = digest(content)
             let push = try await client.execute(uri: "/v2/team/app/blobs/uploads/?digest=\(d)", method: .post, body: content)
             #expect(push.status == .created)
-            #expect(push.headers[.location] == "/v2/team/app/blobs/\(d)")
+            #expect(push.headers[.location] == "http://localhost/v2/team/app/blobs/\(d)")
             #expect(push.headers[HTTPField.Name("Docker-Content-Digest")!] == d.description)
 
             let head = try await client.execute(uri: "/v2/team/app/blobs/\(d)", method: .head)

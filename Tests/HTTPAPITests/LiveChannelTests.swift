@@ -83,7 +83,7 @@ import WharfTestSupport
             }
             let location = try await app().test(.router) { client in
                 let start = try await client.execute(uri: "/v2/r/blobs/uploads/", method: .post)
-                let location = try #require(start.headers[.location])
+                let location = pathOf(try #require(start.headers[.location]))
                 _ = try await client.execute(uri: location, method: .patch, body: bytes("before restart, "))
                 return location
             }

@@ -38,7 +38,7 @@ import WharfServer
         }
     }
 
-    @Test func aConfiguredHostMakesLocationsAbsolute() async throws {
+    @Test func locationsNameTheConfiguredHostUnlessRelative() async throws {
         try await Self.app(origin: PublicOrigin(configuredBase: "https://registry.example.com")).test(.router) { client in
             let start = try await client.execute(uri: "/v2/r/blobs/uploads/", method: .post)
             #expect(start.headers[.location]?.hasPrefix("https://registry.example.com/v2/r/blobs/uploads/") == true)

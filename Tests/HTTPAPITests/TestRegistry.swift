@@ -107,3 +107,9 @@ struct ImageFixture {
 
     var manifestDigest: Digest { digest(manifest) }
 }
+
+/// The path of an absolute `Location`, for the next request of a test client.
+func pathOf(_ location: String) -> String {
+    guard let scheme = location.range(of: "://"), let slash = location[scheme.upperBound...].firstIndex(of: "/") else { return location }
+    return String(location[slash...])
+}
