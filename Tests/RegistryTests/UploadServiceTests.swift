@@ -100,3 +100,18 @@ struct ChunkedBody: AsyncSequence {
         #expect(RegistryLayout.uploadData("u1", in: repo) == "/docker/registry/v2/repositories/team/app/_uploads/u1/data")
     }
 }
+
+@Suite struct UploadPurgeDryRunTests {
+    @Test func aDryRunNamesOldUploadsAndKeepsThem() async throws {
+        let driver = InMemoryDriver()
+        let metadata = InMemoryMetadataStore()
+        let uploads = RegistryServices(driver: driver, metadata: metadata, options: RegistryOptions(), logger: Logger(label: "test")).uploads
+        let repo = try RepositoryName("r")
+        let old = UploadRecord(id: "00000000-0000-0000-0000-000000000002", repository: repo, startedAt: 0)
+        try await metadata.createUpload(old)
+        #expect(try await uploads.purge(olderThan: 60, dryRun: true) == 1)
+        #expect(try await metadata.upload(old.id) != nil)
+        #expect(try await uploads.purge(olderThan: 60) == 1)
+        #expect(try await metadata.upload(old.id) == nil)
+    }
+}
