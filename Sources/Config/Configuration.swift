@@ -14,6 +14,9 @@ public struct Configuration: Sendable, Equatable {
         public var tls: TLSFiles?
         /// `http.debug.addr`: the health and metrics listener.
         public var debugAddr: ListenAddress?
+        /// `http.tls.redirectaddr` (Wharf's key): a plain-HTTP listener that sends clients to
+        /// https, as the seed's port-80 nginx server block does.
+        public var redirectAddr: ListenAddress?
         /// `http.trustedproxies` (Wharf's key): peers whose `X-Forwarded-*` headers are believed.
         public var trustedProxies = ["127.0.0.1", "::1"]
     }

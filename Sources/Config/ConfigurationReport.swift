@@ -22,6 +22,7 @@ public enum ConfigurationReport {
         add("http.relativeurls", String(c.http.relativeURLs))
         add("http.tls.certificate", c.http.tls?.certificate)
         add("http.tls.key", c.http.tls?.key)
+        add("http.tls.redirectaddr", c.http.redirectAddr?.description)
         add("http.debug.addr", c.http.debugAddr?.description)
         add("http.trustedproxies", c.http.trustedProxies.joined(separator: ", "))
         switch c.auth {

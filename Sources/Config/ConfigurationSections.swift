@@ -83,6 +83,15 @@ enum ConfigurationSections {
                 problem: "must be given together", fix: "set both the certificate and its private key, or neither"
             )
         }
+        if let redirect = try reader.string(["http", "tls", "redirectaddr"]) {
+            guard http.tls != nil else {
+                throw ConfigurationError(
+                    key: TreeReader.name(["http", "tls", "redirectaddr"]), problem: "is set without TLS",
+                    fix: "set http.tls.certificate and http.tls.key, or drop the redirect"
+                )
+            }
+            http.redirectAddr = try ListenAddress(parsing: redirect, key: TreeReader.name(["http", "tls", "redirectaddr"]))
+        }
         if let debug = try reader.string(["http", "debug", "addr"]) {
             http.debugAddr = try ListenAddress(parsing: debug, key: TreeReader.name(["http", "debug", "addr"]))
         }

@@ -51,6 +51,13 @@ public enum WharfApplication {
         let health = healthChecks(driver: driver, metadata: metadata)
         var services: [any Service] = [DatabaseCloser(database: database, logger: logger)]
         services += listener.services
+        if let redirect = configuration.http.redirectAddr {
+            services.append(Application(
+                responder: HTTPSRedirect(httpsPort: configuration.http.addr.port, configuredBase: configuration.http.host),
+                configuration: .init(address: .hostname(redirect.host, port: redirect.port), serverName: "wharf-redirect"),
+                logger: logger
+            ))
+        }
         if let debug = configuration.http.debugAddr {
             services.append(debugApplication(address: debug, health: health, metrics: metrics, metadata: metadata, logger: logger))
         }

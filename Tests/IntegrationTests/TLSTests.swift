@@ -103,3 +103,24 @@ struct TLSTests {
         }
     }
 }
+
+@Suite(.enabled(if: Tool.available("curl") && FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "curl is not installed"))
+struct HTTPSRedirectLiveTests {
+    @Test func thePlainPortRedirectsToHTTPS() async throws {
+        try await withTemporaryDirectory { directory in
+            let files = try TestCertificates.make().write(to: directory)
+            let redirectPort = try FreePort.find()
+            let tlsPort = try FreePort.find()
+            let wharf = try WharfProcess(root: directory + "/root", arguments: ["--addr", "127.0.0.1:\(tlsPort)"], environment: [
+                "REGISTRY_AUTH": "none", "REGISTRY_HTTP_TLS_CERTIFICATE": files.certificate, "REGISTRY_HTTP_TLS_KEY": files.key,
+                "REGISTRY_HTTP_TLS_REDIRECTADDR": "127.0.0.1:\(redirectPort)",
+            ])
+            _ = try await wharf.waitUntilListening(other: redirectPort)
+            defer { wharf.kill() }
+            let plain = try await Command.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "http://localhost:\(redirectPort)/v2/"])
+            #expect(plain.stdout == "301 https://localhost:\(tlsPort)/v2/")
+            let followed = try await Command.run(["curl", "-s", "-L", "--cacert", files.certificate, "-o", "/dev/null", "-w", "%{http_code}", "http://localhost:\(redirectPort)/v2/"])
+            #expect(followed.stdout == "200")
+        }
+    }
+}
