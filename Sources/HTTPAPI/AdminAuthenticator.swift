@@ -29,9 +29,3 @@ struct AdminAuthenticator: Sendable {
         return String(parts[1])
     }
 }
-
-/// A refusal of the admin API, rendered as GitLab does: `{"message": ...}`.
-struct AdminAPIFailure: Error {
-    let status: HTTPResponse.Status
-    let message: String
-}

@@ -28,20 +28,3 @@ public struct PageRequest: Sendable, Equatable {
         self.last = last.flatMap { $0.isEmpty ? nil : $0 }
     }
 }
-
-/// One page of a lexical listing; `next` is the `last` of the following page, if there is one.
-public struct Page<Item: Sendable>: Sendable {
-    public let items: [Item]
-    public let next: String?
-
-    /// Builds a page from `limit + 1` fetched items: the extra one only tells that more exist.
-    init(fetched: [Item], limit: Int, key: (Item) -> String) {
-        if fetched.count > limit {
-            items = Array(fetched.prefix(limit))
-            next = items.last.map(key)
-        } else {
-            items = fetched
-            next = nil
-        }
-    }
-}

@@ -1,0 +1,29 @@
+/// `aud`: a string (what Distribution 2.8 needs) or an array of strings (RFC 7519).
+public enum Audience: Codable, Sendable, Equatable {
+    case single(String)
+    case multiple([String])
+
+    public var values: [String] {
+        switch self {
+        case .single(let value): [value]
+        case .multiple(let values): values
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let value = try? container.decode(String.self) {
+            self = .single(value)
+        } else {
+            self = .multiple(try container.decode([String].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .single(let value): try container.encode(value)
+        case .multiple(let values): try container.encode(values)
+        }
+    }
+}
