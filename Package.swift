@@ -126,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "WharfServer", "Config", "Identity", "MetadataSQLite",
+                "WharfServer", "Config", "Identity", "MetadataSQLite", "Registry", "StorageFilesystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), logging, hummingbird,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

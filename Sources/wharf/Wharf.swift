@@ -8,7 +8,7 @@ struct Wharf: AsyncParsableCommand {
         abstract: "A container registry: OCI Distribution and Docker Registry v2 in one binary.",
         subcommands: [
             Serve.self, KeysCommand.self, UserCommand.self, GroupCommand.self, ProjectCommand.self, MemberCommand.self,
-            TokenCommand.self, DeployTokenCommand.self, ConfigCommand.self,
+            TokenCommand.self, DeployTokenCommand.self, ConfigCommand.self, ImportCommand.self,
         ]
     )
 }

@@ -1,0 +1,77 @@
+import Foundation
+import Metadata
+import NIOCore
+import OCI
+import StorageDriver
+
+/// Blobs: adopted in place or copied, always verified against their digest first.
+extension DistributionImporter {
+    func importBlob(_ digest: Digest, into repository: RepositoryName, report: inout ImportReport) async throws {
+        if try await metadata.blob(digest) != nil {
+            if !dryRun { _ = try await metadata.linkBlob(digest, into: repository) }
+            report.blobsAlreadyKnown += 1
+            return
+        }
+        let path = RegistryLayout.blobData(digest)
+        let size: Int64
+        do {
+            size = try await source.stat(path).size
+        } catch let error as StorageDriverError where error.isNotFound {
+            report.problems.append("\(repository): layer link to \(digest), whose blob is missing")
+            return
+        }
+        if sameStorage || dryRun {
+            guard try await hash(path, algorithm: digest.algorithm) == digest else {
+                report.problems.append("\(repository): blob \(digest) is corrupt (its bytes hash to something else); not imported")
+                return
+            }
+            if !dryRun { try await metadata.commitBlob(BlobRecord(digest: digest, size: size, createdAt: Date().timeIntervalSince1970), in: repository) }
+            if sameStorage { report.blobsAdopted += 1 } else { report.blobsCopied += 1 }
+            return
+        }
+        // Copy and verify in one pass, into a file of its own, renamed into place when right.
+        let temporary = RegistryLayout.root + "/import/" + UUID().uuidString.lowercased()
+        let writer = try await target.writer(temporary, append: false)
+        var hasher = DigestHasher(digest.algorithm)
+        do {
+            try await source.read(path, range: nil) { chunk in
+                try await writer.write(chunk)
+                chunk.withUnsafeReadableBytes { hasher.update($0) }
+            }
+            guard hasher.finalize() == digest else {
+                try await writer.cancel()
+                report.problems.append("\(repository): blob \(digest) is corrupt (its bytes hash to something else); not imported")
+                return
+            }
+            try await writer.commit()
+        } catch {
+            try? await writer.cancel()
+            throw error
+        }
+        try await target.move(temporary, to: path)
+        try await metadata.commitBlob(BlobRecord(digest: digest, size: size, createdAt: Date().timeIntervalSince1970), in: repository)
+        report.blobsCopied += 1
+    }
+
+    /// A manifest's bytes, if they match their digest.
+    func verifiedContent(_ digest: Digest, repository: RepositoryName, report: inout ImportReport) async throws -> ByteBuffer? {
+        let content: ByteBuffer
+        do {
+            content = try await source.getContent(RegistryLayout.blobData(digest))
+        } catch let error as StorageDriverError where error.isNotFound {
+            report.problems.append("\(repository): manifest link to \(digest), whose blob is missing")
+            return nil
+        }
+        guard DigestHasher.digest(Array(content.readableBytesView), algorithm: digest.algorithm) == digest else {
+            report.problems.append("\(repository): manifest \(digest) is corrupt; not imported")
+            return nil
+        }
+        return content
+    }
+
+    func hash(_ path: String, algorithm: DigestAlgorithm) async throws -> Digest {
+        var hasher = DigestHasher(algorithm)
+        try await source.read(path, range: nil) { chunk in chunk.withUnsafeReadableBytes { hasher.update($0) } }
+        return hasher.finalize()
+    }
+}

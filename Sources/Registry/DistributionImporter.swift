@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+import Metadata
+import NIOCore
+import OCI
+import StorageDriver
+
+/// Reads Docker Distribution's storage layout and records its repositories, layer links,
+/// manifests and tags in Wharf's metadata. Blobs in the same storage are adopted in place;
+/// from another storage they are copied. Every blob and manifest is verified against its digest
+/// first: a corrupt one is reported and skipped, never imported. Idempotent and resumable: the
+/// store's writes are upserts, and blobs recorded by an earlier run are not read again.
+public struct DistributionImporter: Sendable {
+    let source: any StorageDriver
+    let target: any StorageDriver
+    let metadata: any MetadataStore
+    /// Source and target are one storage: blobs are already where Wharf keeps them.
+    let sameStorage: Bool
+    let dryRun: Bool
+    let progress: @Sendable (String) -> Void
+
+    public init(
+        source: any StorageDriver, target: any StorageDriver, metadata: any MetadataStore, sameStorage: Bool, dryRun: Bool,
+        progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.source = source
+        self.target = target
+        self.metadata = metadata
+        self.sameStorage = sameStorage
+        self.dryRun = dryRun
+        self.progress = progress
+    }
+
+    static let repositoriesRoot = RegistryLayout.root + "/repositories"
+
+    public func run() async throws -> ImportReport {
+        var report = ImportReport()
+        let repositories = try await findRepositories()
+        for (index, name) in repositories.enumerated() {
+            guard let repository = try? RepositoryName(name) else {
+                report.problems.append("\(name): not a valid repository name, skipped")
+                continue
+            }
+            report.repositories += 1
+            let before = report
+            try await importRepository(repository, into: &report)
+            progress(
+                "[\(index + 1)/\(repositories.count)] \(repository): \(report.blobsAdopted + report.blobsCopied + report.blobsAlreadyKnown - before.blobsAdopted - before.blobsCopied - before.blobsAlreadyKnown) blobs, "
+                    + "\(report.manifests - before.manifests) manifests, \(report.tags - before.tags) tags"
+            )
+        }
+        return report
+    }
+
+    /// Repository names: directories under `repositories/` holding `_layers` or `_manifests`.
+    func findRepositories() async throws -> [String] {
+        var found: [String] = []
+        var pending = [Self.repositoriesRoot]
+        while let directory = pending.popLast() {
+            let children: [String]
+            do {
+                children = try await source.list(directory)
+            } catch let error as StorageDriverError where error.isNotFound {
+                continue
+            }
+            let names = children.map { String($0.split(separator: "/").last ?? "") }
+            if names.contains("_layers") || names.contains("_manifests") {
+                found.append(String(directory.dropFirst(Self.repositoriesRoot.count + 1)))
+            }
+            for (child, name) in zip(children, names) where !name.hasPrefix("_") {
+                if (try? await source.stat(child))?.isDirectory == true { pending.append(child) }
+            }
+        }
+        return found.sorted()
+    }
+}
