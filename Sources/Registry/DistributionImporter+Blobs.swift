@@ -30,7 +30,7 @@ extension DistributionImporter {
             return
         }
         // Copy and verify in one pass, into a file of its own, renamed into place when right.
-        let temporary = RegistryLayout.root + "/import/" + UUID().uuidString.lowercased()
+        let temporary = Self.scratchRoot + "/" + UUID().uuidString.lowercased()
         let writer = try await target.writer(temporary, append: false)
         var hasher = DigestHasher(digest.algorithm)
         do {

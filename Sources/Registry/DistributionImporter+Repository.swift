@@ -99,6 +99,7 @@ extension DistributionImporter {
     }
 
     /// The digests a directory of `<hex>/link` files names, each checked against its directory.
+    /// A directory without its link is how Distribution leaves a deleted manifest or layer link.
     func links(in directory: String, repository: RepositoryName, report: inout ImportReport) async throws -> [Digest] {
         let entries: [String]
         do {
@@ -108,6 +109,10 @@ extension DistributionImporter {
         }
         var digests: [Digest] = []
         for entry in entries {
+            guard try await source.exists(entry + "/link") else {
+                report.deletedLinks += 1
+                continue
+            }
             guard let digest = try await readLink(entry + "/link", repository: repository, report: &report) else { continue }
             guard digest.hex == entry.split(separator: "/").last.map(String.init) else {
                 report.problems.append("\(repository): link \(entry)/link names \(digest), not its own directory")

@@ -32,9 +32,13 @@ public struct DistributionImporter: Sendable {
     }
 
     static let repositoriesRoot = RegistryLayout.root + "/repositories"
+    /// Where copies are written before they are verified and moved into place.
+    static let scratchRoot = RegistryLayout.root + "/import"
 
     public func run() async throws -> ImportReport {
         var report = ImportReport()
+        // Half-written copies of a run that was killed: never recorded, safe to drop.
+        try await dropScratch()
         let repositories = try await findRepositories()
         for (index, name) in repositories.enumerated() {
             guard let repository = try? RepositoryName(name) else {
@@ -49,7 +53,13 @@ public struct DistributionImporter: Sendable {
                     + "\(report.manifests - before.manifests) manifests, \(report.tags - before.tags) tags"
             )
         }
+        try await dropScratch()
         return report
+    }
+
+    func dropScratch() async throws {
+        guard !dryRun && !sameStorage else { return }
+        do { try await target.delete(Self.scratchRoot) } catch let error as StorageDriverError where error.isNotFound {}
     }
 
     /// Repository names: directories under `repositories/` holding `_layers` or `_manifests`.

@@ -10,6 +10,8 @@ public struct ImportReport: Sendable, Equatable {
     public var blobsAlreadyKnown = 0
     public var manifests = 0
     public var tags = 0
+    /// Link directories whose link file Distribution removed on delete: skipped, as deleted.
+    public var deletedLinks = 0
     /// Links to nothing, corrupt blobs, manifests that cannot be imported: each with its reason.
     public var problems: [String] = []
 

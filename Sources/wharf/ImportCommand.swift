@@ -39,20 +39,21 @@ struct ImportCommand: AsyncParsableCommand {
             }
             try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
             let same = Self.canonical(root) == Self.canonical(target)
+            let console = ConsoleOutput()
             let database = try SQLiteDatabase(path: target + "/" + WharfApplication.databaseName)
             let importer = DistributionImporter(
                 source: FilesystemDriver(root: root), target: FilesystemDriver(root: target),
                 metadata: SQLiteMetadataStore(database: database), sameStorage: same, dryRun: dryRun,
-                progress: { print($0) }
+                progress: { console.line($0) }
             )
-            print("\(dryRun ? "checking" : "importing") \(root) into \(target)\(same ? " (same storage: blobs adopted in place)" : "")")
+            console.line("\(dryRun ? "checking" : "importing") \(root) into \(target)\(same ? " (same storage: blobs adopted in place)" : "")")
             let report = try await importer.run()
             try database.close()
-            for problem in report.problems { print("problem: \(problem)") }
-            print(
+            for problem in report.problems { console.line("problem: \(problem)") }
+            console.line(
                 "\(report.repositories) repositories, \(report.blobsAdopted) blobs adopted, \(report.blobsCopied) copied, "
                     + "\(report.blobsAlreadyKnown) already known, \(report.manifests) manifests, \(report.tags) tags, "
-                    + "\(report.problems.count) problems\(dryRun ? " (dry run: nothing changed)" : "")"
+                    + "\(report.deletedLinks) deleted links skipped, \(report.problems.count) problems\(dryRun ? " (dry run: nothing changed)" : "")"
             )
         }
 

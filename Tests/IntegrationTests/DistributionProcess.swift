@@ -45,6 +45,12 @@ final class DistributionProcess: @unchecked Sendable {
 
     var log: String { output.text }
 
+    /// SIGTERM and wait, as an operator stops `registry:2` before an upgrade.
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        process.waitUntilExit()
+    }
+
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }

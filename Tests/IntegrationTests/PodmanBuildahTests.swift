@@ -8,18 +8,11 @@ import WharfTestSupport
 /// podman and buildah against Wharf, with their storage in the test's scratch directory.
 @Suite(.enabled(if: Tool.available("podman", "buildah", "skopeo", "umoci"), "podman, buildah, skopeo or umoci is not installed"))
 struct PodmanBuildahTests {
-    /// Container storage in the scratch directory; the run root gets a short path of its own,
-    /// since podman refuses run roots longer than 50 characters.
-    func storage(_ work: String) throws -> [String] {
-        let runRoot = try ShortDirectory.make()
-        return ["--root", work + "/containers/root", "--runroot", runRoot, "--storage-driver", "vfs"]
-    }
-
     @Test func podmanPullsAndPushes() async throws {
         try await LiveRegistry.run { registry in
             try await OCIImage.make(in: registry.work, tag: "v1", layerSizes: [512 * 1024])
             try await Command.run(["skopeo", "copy", "--dest-tls-verify=false", "oci:\(registry.work)/oci:v1", "docker://\(registry.host)/team/app:v1"])
-            let podman = ["podman"] + (try storage(registry.work))
+            let podman = ["podman"] + (try ContainerStorage.options(registry.work))
             try await Command.run(podman + ["pull", "--tls-verify=false", "\(registry.host)/team/app:v1"])
             try await Command.run(podman + ["push", "--tls-verify=false", "\(registry.host)/team/app:v1", "docker://\(registry.host)/team/pushed:v1"])
             #expect(try await registry.manifestHead("team/pushed", "v1").digest != nil)
@@ -33,7 +26,7 @@ struct PodmanBuildahTests {
         try await LiveRegistry.run { registry in
             try await OCIImage.make(in: registry.work, tag: "amd", layerSizes: [256 * 1024], architecture: "amd64")
             try await OCIImage.make(in: registry.work, tag: "arm", layerSizes: [256 * 1024], architecture: "arm64")
-            let buildah = ["buildah"] + (try storage(registry.work))
+            let buildah = ["buildah"] + (try ContainerStorage.options(registry.work))
             try await Command.run(buildah + ["manifest", "create", "wharf-test-list"])
             for tag in ["amd", "arm"] {
                 try await Command.run(buildah + ["manifest", "add", "wharf-test-list", "oci:\(registry.work)/oci:\(tag)"])
