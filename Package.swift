@@ -123,10 +123,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Backup archives (ustar with a checksum list), online backups, atomic restores.
+        .target(
+            name: "Backup",
+            dependencies: ["MetadataSQLite", "StorageFilesystem", "CWharfLinux", crypto],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "WharfServer", "Config", "Identity", "MetadataSQLite", "Registry", "StorageFilesystem",
+                "WharfServer", "Config", "Identity", "MetadataSQLite", "Registry", "StorageFilesystem", "Backup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), logging, hummingbird,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -160,6 +166,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BackupTests",
+            dependencies: ["Backup", "MetadataSQLite", "Metadata", "OCI", "StorageFilesystem", "WharfTestSupport", crypto],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "IdentityTests",
             dependencies: ["Identity", "IdentityConformance", "MetadataSQLite", "Auth", "OCI", "WharfTestSupport"],

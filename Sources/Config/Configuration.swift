@@ -1,3 +1,5 @@
+import Foundation
+
 /// Wharf's settings: defaults, then an optional `config.yml` in Distribution's schema, then
 /// `REGISTRY_*` overrides (Distribution's rule), then the seed's `GITLAB_REGISTRY_*` and
 /// `SSL_REGISTRY_*`, then command-line flags (applied by the CLI).
@@ -65,6 +67,22 @@ public struct Configuration: Sendable, Equatable {
         public var accessLog = true
     }
 
+    /// `backup` (Wharf's own section): where `wharf backup` writes archives and how many it keeps.
+    public struct Backup: Sendable, Equatable {
+        /// `backup.dir`; nil means `wharf-backups` beside the data directory, so wiping the data
+        /// keeps the backups.
+        public var directory: String?
+        /// `backup.keep`: the newest N archives are kept after each backup; nil keeps all.
+        public var keep: Int?
+
+        /// The backups directory in effect for data directory `root`.
+        public func resolvedDirectory(root: String) -> String {
+            if let directory { return directory }
+            let parent = URL(fileURLWithPath: root).standardizedFileURL.deletingLastPathComponent().path
+            return (parent == "/" ? "" : parent) + "/wharf-backups"
+        }
+    }
+
     /// `auth`: how `/v2` requests are authenticated.
     public enum Auth: Sendable, Equatable {
         /// No authentication (`auth: none`, `REGISTRY_AUTH=none`).
@@ -76,6 +94,7 @@ public struct Configuration: Sendable, Equatable {
     public var http = HTTP()
     public var storage = Storage()
     public var log = Log()
+    public var backup = Backup()
     /// Explicit registry token settings, or none. Unset (`nil`), a process of role `all`
     /// trusts its own issuer.
     public var auth: Auth?

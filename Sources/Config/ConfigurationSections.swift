@@ -8,6 +8,22 @@ enum ConfigurationSections {
         try readStorage(&reader, into: &configuration.storage, warnings: &warnings)
         try readHTTP(&reader, into: &configuration.http)
         try readAuth(&reader, into: &configuration)
+        try readBackup(&reader, into: &configuration.backup)
+    }
+
+    static func readBackup(_ reader: inout TreeReader, into backup: inout Configuration.Backup) throws(ConfigurationError) {
+        if let directory = try reader.string(["backup", "dir"]) {
+            guard !directory.isEmpty else {
+                throw ConfigurationError(key: TreeReader.name(["backup", "dir"]), problem: "is empty", fix: "set a directory path")
+            }
+            backup.directory = directory
+        }
+        if let text = try reader.string(["backup", "keep"]) {
+            guard let keep = Int(text), keep >= 1 else {
+                throw ConfigurationError(key: TreeReader.name(["backup", "keep"]), problem: "is \"\(text)\"", fix: "give how many backups to keep, 1 or more")
+            }
+            backup.keep = keep
+        }
     }
 
     static func readLog(_ reader: inout TreeReader, into log: inout Configuration.Log) throws(ConfigurationError) {

@@ -29,6 +29,15 @@ public enum WharfApplication {
         } catch {
             throw WharfStartupError("cannot create the root directory \(root): \(error.localizedDescription)")
         }
+        let lock: DataDirectoryLock?
+        do {
+            lock = try DataDirectoryLock.acquire(.shared, in: root)
+        } catch {
+            throw WharfStartupError("\(error)")
+        }
+        guard let lock else {
+            throw WharfStartupError("\(root) is being restored (`wharf backup restore` holds \(DataDirectoryLock.fileName)): start the server when it has finished")
+        }
         let database = try SQLiteDatabase(path: root + "/" + databaseName)
         // An open registry (REGISTRY_AUTH=none) issues no tokens, so it needs no key and no root.
         let issuesTokens = configuration.role == .auth || (configuration.role == .all && configuration.auth != .disabled)
@@ -49,7 +58,7 @@ public enum WharfApplication {
         }
         let listener = try ServerChannels.make(configuration.http.tls, logger: logger)
         let health = healthChecks(driver: driver, metadata: metadata)
-        var services: [any Service] = [DatabaseCloser(database: database, logger: logger)]
+        var services: [any Service] = [DatabaseCloser(database: database, lock: lock, logger: logger)]
         services += listener.services
         if let redirect = configuration.http.redirectAddr {
             services.append(Application(

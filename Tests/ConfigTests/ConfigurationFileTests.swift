@@ -1,3 +1,4 @@
+import Foundation
 import Config
 import Testing
 
@@ -193,5 +194,21 @@ import Testing
     @Test func goDurationsParse() throws {
         #expect(try load(nil, ["REGISTRY_STORAGE_MAINTENANCE_UPLOADPURGING_INTERVAL": "45s"]).configuration.storage.uploadPurging.interval == 45)
         #expect(try load(nil, ["REGISTRY_STORAGE_MAINTENANCE_UPLOADPURGING_INTERVAL": "2h"]).configuration.storage.uploadPurging.interval == 7200)
+    }
+
+    @Test func backupSectionSetsDirectoryAndRetention() throws {
+        let configuration = try load("backup:\n  dir: /srv/backups\n  keep: 7\n").configuration
+        #expect(configuration.backup.directory == "/srv/backups")
+        #expect(configuration.backup.keep == 7)
+        #expect(try load(nil, ["REGISTRY_BACKUP_KEEP": "3"]).configuration.backup.keep == 3)
+        #expect(throws: ConfigurationError.self) { try load(nil, ["REGISTRY_BACKUP_KEEP": "0"]) }
+        #expect(throws: ConfigurationError.self) { try load(nil, ["REGISTRY_BACKUP_KEEP": "all"]) }
+    }
+
+    @Test func backupsDefaultBesideTheDataDirectory() throws {
+        let backup = try load(nil, [:]).configuration.backup
+        #expect(backup.resolvedDirectory(root: "/var/lib/wharf/data") == "/var/lib/wharf/wharf-backups")
+        #expect(backup.resolvedDirectory(root: "/data") == "/wharf-backups")
+        #expect(!backup.resolvedDirectory(root: "./wharf-data").hasPrefix(URL(fileURLWithPath: "./wharf-data").standardizedFileURL.path + "/"))
     }
 }
