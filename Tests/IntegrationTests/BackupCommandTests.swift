@@ -1,0 +1,244 @@
+import Foundation
+import Testing
+import WharfTestSupport
+
+/// `wharf backup` against a running Wharf, with images pushed and pulled by skopeo.
+@Suite(
+    .enabled(
+        if: Tool.available("skopeo", "umoci", "curl") && FileManager.default.isExecutableFile(atPath: WharfProcess.binary),
+        "skopeo, umoci or curl is not installed, or wharf is not built"
+    )
+)
+struct BackupCommandTests {
+    typealias Image = DistributionImportTests.Image
+
+    /// `wharf <arguments>` with the data directory and backups directory of `directory`.
+    @discardableResult
+    func wharf(_ arguments: [String], in directory: String, environment: [String: String] = [:], check: Bool = true) async throws -> Command.Output {
+        try await Command.run(
+            [WharfProcess.binary] + arguments + ["--root", directory + "/data", "--dir", directory + "/backups"], environment: environment,
+            check: check
+        )
+    }
+
+    func push(_ tag: String, to repository: String, port: Int, directory: String, format: [String] = []) async throws {
+        try await Command.run(
+            ["skopeo", "copy", "--dest-tls-verify=false"] + format + ["oci:\(directory)/oci:\(tag)", "docker://127.0.0.1:\(port)/\(repository):\(tag)"]
+        )
+    }
+
+    func probe(_ images: [Image], port: Int, scratch: String) async throws -> [Image: ManifestProbe] {
+        var found: [Image: ManifestProbe] = [:]
+        for image in images {
+            found[image] = try await ManifestProbe.get(port: port, repository: image.repository, reference: image.reference, scratch: scratch)
+        }
+        return found
+    }
+
+    /// Every tag of every repository, from the catalog.
+    func everything(port: Int) async throws -> [Image] {
+        func json(_ path: String) async throws -> [String: Any] {
+            let output = try await Command.run(["curl", "-sf", "http://127.0.0.1:\(port)\(path)"])
+            return try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any] ?? [:]
+        }
+        var images: [Image] = []
+        for repository in try await json("/v2/_catalog?n=1000")["repositories"] as? [String] ?? [] {
+            for tag in try await json("/v2/\(repository)/tags/list")["tags"] as? [String] ?? [] {
+                images.append(Image(repository: repository, reference: tag))
+            }
+        }
+        return images
+    }
+
+    /// Pulls every blob of every image through skopeo, which verifies each digest.
+    func pullAll(_ images: [Image], port: Int, scratch: String) async throws {
+        for image in images {
+            try await Command.run([
+                "skopeo", "copy", "--all", "--src-tls-verify=false", "docker://127.0.0.1:\(port)/\(image.repository):\(image.reference)",
+                "dir:\(scratch)/pulled-\(UUID().uuidString)",
+            ])
+        }
+    }
+
+    func timestamp(of output: Command.Output) throws -> String {
+        let line = try #require(output.stdout.split(separator: "\n").first { $0.hasPrefix("wrote ") })
+        return String(line.split(separator: "/").last?.prefix { $0.isNumber } ?? "")
+    }
+
+    @Test func backupWipeRestoreAndAnOlderBackupOverNewerDataWithForce() async throws {
+        try await withTemporaryDirectory { directory in
+            try await OCIImage.make(in: directory, tag: "v1", layerSizes: [1024 * 1024, 64 * 1024])
+            try await OCIImage.make(in: directory, tag: "v2", layerSizes: [256 * 1024])
+            try await OCIImage.make(in: directory, tag: "v3", layerSizes: [128 * 1024])
+            let server = try WharfProcess(root: directory + "/data")
+            let port = try await server.waitUntilListening()
+            try await push("v1", to: "team/app", port: port, directory: directory)
+            try await push("v2", to: "team/app", port: port, directory: directory, format: ["--format", "v2s2"])
+            try await push("v2", to: "tools/base", port: port, directory: directory)
+            let images = try await everything(port: port)
+            #expect(images.count == 3)
+            let before = try await probe(images, port: port, scratch: directory)
+
+            // Online: the server keeps running while the backup is written.
+            let created = try await wharf(["backup", "create"], in: directory)
+            let first = try timestamp(of: created)
+            let listed = try await wharf(["backup", "list"], in: directory)
+            #expect(listed.stdout.contains("\(first)_") && listed.stdout.contains("0.1.0"), "\(listed.stdout)")
+            #expect(try await ManifestProbe.get(port: port, repository: "team/app", reference: "v1", scratch: directory).status == 200)
+
+            // Wipe and restore (by BACKUP, as the seed takes it): every image pulls with its digest.
+            server.kill()
+            try FileManager.default.removeItem(atPath: directory + "/data")
+            try await wharf(["backup", "restore"], in: directory, environment: ["BACKUP": first])
+            let restored = try WharfProcess(root: directory + "/data")
+            let port2 = try await restored.waitUntilListening()
+            #expect(try await probe(images, port: port2, scratch: directory) == before)
+            try await pullAll(images, port: port2, scratch: directory)
+
+            // Newer data, then the older backup over it: refused without --force, applied with it.
+            try await push("v3", to: "team/new", port: port2, directory: directory)
+            try await Task.sleep(for: .seconds(1.1))
+            let second = try timestamp(of: try await wharf(["backup", "create"], in: directory))
+            #expect(second != first)
+            restored.kill()
+            let refused = try await wharf(["backup", "restore", "--backup", first], in: directory, check: false)
+            #expect(!refused.succeeded)
+            #expect(refused.stderr.contains("--force"), "\(refused.stderr)")
+            try await wharf(["backup", "restore", "--backup", first, "--force"], in: directory)
+            let older = try WharfProcess(root: directory + "/data")
+            let port3 = try await older.waitUntilListening()
+            #expect(try await everything(port: port3).count == 3)
+            #expect(try await ManifestProbe.get(port: port3, repository: "team/new", reference: "v3", scratch: directory).status == 404)
+            #expect(try await probe(images, port: port3, scratch: directory) == before)
+            older.kill()
+        }
+    }
+
+    @Test func aBackupTakenWhileEightClientsPushRestoresConsistently() async throws {
+        try await withTemporaryDirectory { directory in
+            for index in 0..<8 { try await OCIImage.make(in: directory, tag: "c\(index)", layerSizes: [2 * 1024 * 1024, 512 * 1024]) }
+            let server = try WharfProcess(root: directory + "/data")
+            let port = try await server.waitUntilListening()
+            try await push("c0", to: "seed/image", port: port, directory: directory)
+
+            // The backup starts once the first push has landed, with the other pushes under way.
+            let (firstPush, landed) = AsyncStream<Void>.makeStream()
+            let backup = try await withThrowingTaskGroup(of: Command.Output?.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        for round in 0..<3 {
+                            try await Command.run([
+                                "skopeo", "copy", "--dest-tls-verify=false", "oci:\(directory)/oci:c\(index)",
+                                "docker://127.0.0.1:\(port)/client\(index)/app:r\(round)",
+                            ])
+                            landed.yield()
+                        }
+                        return nil
+                    }
+                }
+                group.addTask {
+                    for await _ in firstPush { break }
+                    return try await wharf(["backup", "create"], in: directory)
+                }
+                var result: Command.Output?
+                for try await output in group { if let output { result = output } }
+                return result
+            }
+            let created = try #require(backup)
+            #expect(created.stdout.contains("wrote "))
+            server.kill()
+
+            try FileManager.default.removeItem(atPath: directory + "/data")
+            try await wharf(["backup", "restore"], in: directory)
+            let restored = try WharfProcess(root: directory + "/data")
+            let port2 = try await restored.waitUntilListening()
+            let images = try await everything(port: port2)
+            #expect(images.contains(Image(repository: "seed/image", reference: "c0")))
+            // Whatever the snapshot caught is whole: every manifest's blobs pull and verify.
+            try await pullAll(images, port: port2, scratch: directory)
+            restored.kill()
+        }
+    }
+
+    /// Polls until `condition` holds, then SIGKILLs `process`; false if it ended first.
+    func kill(_ process: Process, when condition: () -> Bool) async throws -> Bool {
+        while process.isRunning {
+            if condition() {
+                Foundation.kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                return process.terminationReason == .uncaughtSignal
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        return false
+    }
+
+    func start(_ arguments: [String], in directory: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: WharfProcess.binary)
+        process.arguments = arguments + ["--root", directory + "/data", "--dir", directory + "/backups"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Bytes of the files under `path` whose names pass `filter`.
+    func bytes(under path: String, named filter: (String) -> Bool = { _ in true }) -> Int64 {
+        guard let walker = FileManager.default.enumerator(atPath: path) else { return 0 }
+        var total: Int64 = 0
+        while let relative = walker.nextObject() as? String {
+            guard filter(relative) else { continue }
+            total += (try? FileManager.default.attributesOfItem(atPath: path + "/" + relative)[.size] as? NSNumber)?.int64Value ?? 0
+        }
+        return total
+    }
+
+    @Test func killDuringBackupAndDuringRestoreLeavesTheOldDataIntact() async throws {
+        try await withTemporaryDirectory { directory in
+            try await OCIImage.make(in: directory, tag: "big", layerSizes: [96 * 1024 * 1024, 96 * 1024 * 1024])
+            try await OCIImage.make(in: directory, tag: "small", layerSizes: [64 * 1024])
+            let server = try WharfProcess(root: directory + "/data")
+            let port = try await server.waitUntilListening()
+            try await push("big", to: "team/big", port: port, directory: directory)
+            let images = [Image(repository: "team/big", reference: "big")]
+            let before = try await probe(images, port: port, scratch: directory)
+
+            // Killed while writing: no archive appears, and the server never noticed.
+            let backup = try start(["backup", "create"], in: directory)
+            let killedBackup = try await kill(backup) {
+                bytes(under: directory + "/backups") { $0.hasSuffix(".tar.partial") } > 32 * 1024 * 1024
+            }
+            #expect(killedBackup, "the backup was killed while it was writing")
+            #expect(try await wharf(["backup", "list"], in: directory).stdout.contains("no backups"))
+            #expect(try await probe(images, port: port, scratch: directory) == before)
+
+            // A complete backup, then newer data that a killed restore must not lose.
+            try await wharf(["backup", "create"], in: directory)
+            try await push("small", to: "team/after", port: port, directory: directory)
+            server.kill()
+            let restore = try start(["backup", "restore", "--force"], in: directory)
+            let killedRestore = try await kill(restore) {
+                let scratch = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.first { $0.hasPrefix(".data.restore-") }
+                return scratch.map { bytes(under: directory + "/" + $0) > 32 * 1024 * 1024 } ?? false
+            }
+            #expect(killedRestore, "the restore was killed while it was extracting")
+            let intact = try WharfProcess(root: directory + "/data")
+            let port2 = try await intact.waitUntilListening()
+            #expect(try await probe(images, port: port2, scratch: directory) == before)
+            #expect(try await ManifestProbe.get(port: port2, repository: "team/after", reference: "small", scratch: directory).status == 200)
+            try await pullAll(images + [Image(repository: "team/after", reference: "small")], port: port2, scratch: directory)
+            intact.kill()
+
+            // Run again, it completes and clears what the killed one left.
+            let again = try await wharf(["backup", "restore", "--force"], in: directory)
+            #expect(again.stdout.contains("interrupted restore"), "\(again.stdout)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix(".data.") }.isEmpty)
+            let final = try WharfProcess(root: directory + "/data")
+            let port3 = try await final.waitUntilListening()
+            #expect(try await probe(images, port: port3, scratch: directory) == before)
+            #expect(try await ManifestProbe.get(port: port3, repository: "team/after", reference: "small", scratch: directory).status == 404)
+            final.kill()
+        }
+    }
+}
