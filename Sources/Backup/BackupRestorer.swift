@@ -108,7 +108,11 @@ public final class BackupRestorer {
             let temporary = write.to + ".wharf-restore"
             try? FileManager.default.removeItem(atPath: temporary)
             try FileManager.default.copyItem(atPath: write.from, toPath: temporary)
+            let file = try RawFile(path: temporary, mode: .read)
+            try file.sync()
+            file.close()
             guard rename(temporary, write.to) == 0 else { throw BackupError.failed("cannot put \(write.to) in place: \(String(cString: strerror(errno)))") }
+            try RawFile.syncDirectory((write.to as NSString).deletingLastPathComponent)
         }
         return report
     }

@@ -1,3 +1,4 @@
+import CWharfLinux
 import Glibc
 
 /// A file descriptor with blocking reads and writes that retry on EINTR and short counts:
@@ -7,6 +8,12 @@ public final class RawFile {
     public let path: String
     let descriptor: Int32
     private var closed = false
+    /// Bytes written, and how far writeback has been started: big sequential writes hand the
+    /// disk each 8 MiB as it is written, so the final sync waits for little and the disk never
+    /// idles while the next bytes are hashed.
+    private var written: Int64 = 0
+    private var writebackStarted: Int64 = 0
+    private static let writebackStep: Int64 = 8 << 20
 
     public enum Mode { case read, createNew, truncate }
 
@@ -33,6 +40,11 @@ public final class RawFile {
                 throw Self.failure("write", path)
             }
             offset += written
+        }
+        self.written += Int64(bytes.count)
+        if self.written - writebackStarted >= Self.writebackStep {
+            _ = wharf_start_writeback(descriptor, writebackStarted, self.written - writebackStarted)
+            writebackStarted = self.written
         }
     }
 

@@ -4,13 +4,22 @@ import GRDB
 public final class SQLiteDatabase: Sendable {
     let pool: DatabasePool
 
-    public init(path: String) throws {
+    /// How a commit reaches the disk.
+    public enum Durability: Sendable {
+        /// Every commit is on disk when it returns: acknowledged pushes survive a power cut.
+        case full
+        /// Commits survive a crash of the process; a power cut may lose the latest ones (never
+        /// corrupt the file). For bulk work that can simply run again, such as an import.
+        case relaxed
+    }
+
+    public init(path: String, durability: Durability = .full) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.maximumReaderCount = 8
+        let synchronous = durability == .full ? "FULL" : "NORMAL"
         configuration.prepareDatabase { db in
-            // Acknowledged pushes must survive a power cut, not only a crash.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try SQLiteSchema.migrator.migrate(pool)
@@ -18,6 +27,12 @@ public final class SQLiteDatabase: Sendable {
 
     public func close() throws {
         try pool.close()
+    }
+
+    /// Copies the write-ahead log into the database file and syncs it: after a relaxed bulk
+    /// job, everything it wrote is on disk.
+    public func checkpoint() throws {
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
     /// Runs a read on the calling thread. GRDB's async read hops to a dispatch queue and back,

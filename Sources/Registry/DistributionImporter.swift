@@ -32,6 +32,7 @@ public struct DistributionImporter: Sendable {
     }
 
     static let repositoriesRoot = RegistryLayout.root + "/repositories"
+    static let concurrentRepositories = 8
     /// Where copies are written before they are verified and moved into place.
     static let scratchRoot = RegistryLayout.root + "/import"
 
@@ -40,18 +41,36 @@ public struct DistributionImporter: Sendable {
         // Half-written copies of a run that was killed: never recorded, safe to drop.
         try await dropScratch()
         let repositories = try await findRepositories()
-        for (index, name) in repositories.enumerated() {
-            guard let repository = try? RepositoryName(name) else {
-                report.problems.append("\(name): not a valid repository name, skipped")
-                continue
+        // Several repositories at once: each is a chain of small file and database operations
+        // that mostly wait, so overlapping them is what makes a thousand repositories quick.
+        try await withThrowingTaskGroup(of: (String, ImportReport).self) { group in
+            var pending = repositories.makeIterator()
+            var done = 0
+            func startNext() {
+                guard let name = pending.next() else { return }
+                group.addTask {
+                    var partial = ImportReport()
+                    guard let repository = try? RepositoryName(name) else {
+                        partial.problems.append("\(name): not a valid repository name, skipped")
+                        return (name, partial)
+                    }
+                    partial.repositories = 1
+                    try await importRepository(repository, into: &partial)
+                    return (name, partial)
+                }
             }
-            report.repositories += 1
-            let before = report
-            try await importRepository(repository, into: &report)
-            progress(
-                "[\(index + 1)/\(repositories.count)] \(repository): \(report.blobsAdopted + report.blobsCopied + report.blobsAlreadyKnown - before.blobsAdopted - before.blobsCopied - before.blobsAlreadyKnown) blobs, "
-                    + "\(report.manifests - before.manifests) manifests, \(report.tags - before.tags) tags"
-            )
+            for _ in 0..<Self.concurrentRepositories { startNext() }
+            while let (name, partial) = try await group.next() {
+                done += 1
+                report.merge(partial)
+                if partial.repositories == 1 {
+                    progress(
+                        "[\(done)/\(repositories.count)] \(name): \(partial.blobsAdopted + partial.blobsCopied + partial.blobsAlreadyKnown) blobs, "
+                            + "\(partial.manifests) manifests, \(partial.tags) tags"
+                    )
+                }
+                startNext()
+            }
         }
         try await dropScratch()
         return report

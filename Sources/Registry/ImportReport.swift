@@ -16,4 +16,16 @@ public struct ImportReport: Sendable, Equatable {
     public var problems: [String] = []
 
     public init() {}
+
+    /// Adds another report's counts and problems (one repository's, in a concurrent import).
+    public mutating func merge(_ other: ImportReport) {
+        repositories += other.repositories
+        blobsAdopted += other.blobsAdopted
+        blobsCopied += other.blobsCopied
+        blobsAlreadyKnown += other.blobsAlreadyKnown
+        manifests += other.manifests
+        tags += other.tags
+        deletedLinks += other.deletedLinks
+        problems += other.problems
+    }
 }

@@ -40,7 +40,9 @@ struct ImportCommand: AsyncParsableCommand {
             try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
             let same = Self.canonical(root) == Self.canonical(target)
             let console = ConsoleOutput()
-            let database = try SQLiteDatabase(path: target + "/" + WharfApplication.databaseName)
+            // Relaxed commits: an import interrupted by a power cut is simply run again. The
+            // checkpoint at the end puts everything on disk before the command reports success.
+            let database = try SQLiteDatabase(path: target + "/" + WharfApplication.databaseName, durability: .relaxed)
             let importer = DistributionImporter(
                 source: FilesystemDriver(root: root), target: FilesystemDriver(root: target),
                 metadata: SQLiteMetadataStore(database: database), sameStorage: same, dryRun: dryRun,
@@ -48,6 +50,7 @@ struct ImportCommand: AsyncParsableCommand {
             )
             console.line("\(dryRun ? "checking" : "importing") \(root) into \(target)\(same ? " (same storage: blobs adopted in place)" : "")")
             let report = try await importer.run()
+            try database.checkpoint()
             try database.close()
             for problem in report.problems { console.line("problem: \(problem)") }
             console.line(
