@@ -233,7 +233,8 @@ def main():
     print("| figure | unit | Wharf | anchor | anchor value | Wharf advantage |")
     print("|---|---|---:|---|---:|---:|")
     for figure, unit, mine, theirs, anchor, ratio in rows:
-        print(f"| {figure} | {unit} | {mine:.2f} | {anchor} | {theirs:.2f} | {ratio:.2f}× |")
+        cell = anchor.replace("|", "\\|")
+        print(f"| {figure} | {unit} | {mine:.2f} | {cell} | {theirs:.2f} | {ratio:.2f}× |")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 import Foundation
+import StorageFilesystem
 import Testing
 import WharfTestSupport
 
@@ -229,6 +230,21 @@ struct BackupCommandTests {
             #expect(try await probe(images, port: port3, scratch: directory) == before)
             #expect(try await ManifestProbe.get(port: port3, repository: "team/after", reference: "small", scratch: directory).status == 404)
             final.kill()
+        }
+    }
+
+    @Test func aServerDoesNotStartOnADirectoryBeingRestored() async throws {
+        try await withTemporaryDirectory { directory in
+            let root = directory + "/data"
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            let restore = try #require(try DataDirectoryLock.acquire(.exclusive, in: root))
+            let server = try WharfProcess(root: root)
+            await #expect {
+                _ = try await server.waitUntilListening(timeout: .seconds(30))
+            } throws: { error in
+                "\(error)".contains("is being restored")
+            }
+            withExtendedLifetime(restore) {}
         }
     }
 }
