@@ -247,4 +247,19 @@ struct BackupCommandTests {
             withExtendedLifetime(restore) {}
         }
     }
+
+    @Test func keepPrunesOlderArchivesAndListShowsNewestFirst() async throws {
+        try await withTemporaryDirectory { directory in
+            let server = try WharfProcess(root: directory + "/data")
+            _ = try await server.waitUntilListening()
+            var written: [String] = []
+            for _ in 0..<3 { written.append(try timestamp(of: try await wharf(["backup", "create", "--keep", "2"], in: directory))) }
+            server.kill()
+            let listed = try await wharf(["backup", "list"], in: directory)
+            let rows = listed.stdout.split(separator: "\n").dropFirst().map { String($0.prefix { $0.isNumber }) }
+            #expect(rows == [written[2], written[1]], "\(listed.stdout)")
+            let restore = try await wharf(["backup", "restore", "--backup", written[0], "--force"], in: directory, check: false)
+            #expect(!restore.succeeded && restore.stderr.contains("no backup \(written[0])"), "\(restore.stderr)")
+        }
+    }
 }
