@@ -25,6 +25,11 @@ public final class BackupCreator {
             throw BackupError.failed("no Wharf data in \(root) (no \(BackupEntryName.databaseFile)): nothing to back up")
         }
         let directory = request.directory
+        guard !PathContainment.isInside(directory, root) else {
+            throw BackupError.refused(
+                "the backups directory \(directory) lies inside the data directory \(root), which a restore replaces: choose one outside it (--dir or backup.dir)"
+            )
+        }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {

@@ -26,6 +26,9 @@ public final class BackupRestorer {
 
     public func restore() throws -> RestoreReport {
         let root = target.path
+        guard !PathContainment.isInside(archive, root) else {
+            throw BackupError.refused("the archive \(archive) lies inside the data directory it would replace: move it out first")
+        }
         var notes: [String] = []
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         try DirectorySwap.recover(target: root, parked: parked)
@@ -97,6 +100,10 @@ public final class BackupRestorer {
         }
         for role in descriptor.files.keys.sorted() where request.fileDestinations[role] == nil {
             report.notes.append("\(role) (backed up from \(descriptor.files[role] ?? "?")) not restored: the configuration names no place for it")
+        }
+        // The new directory takes the old one's permissions (0700 stays 0700).
+        if let permissions = try? FileManager.default.attributesOfItem(atPath: root)[.posixPermissions] {
+            try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: scratch)
         }
         sync()
 

@@ -5,13 +5,20 @@ import Foundation
 /// line in place, elsewhere it becomes a plain line at most every few seconds.
 final class ConsoleOutput: @unchecked Sendable {
     private let lock = NSLock()
-    private let isTerminal = isatty(STDOUT_FILENO) == 1
+    private let isTerminal: Bool
     private var statusShown = false
     private var lastPlainStatus = ContinuousClock.now - .seconds(60)
     private let plainInterval: Duration
+    private let sink: @Sendable (String) -> Void
 
-    init(plainInterval: Duration = .seconds(5)) {
+    /// Standard output by default; tests pass their own sink and terminal flag.
+    init(
+        plainInterval: Duration = .seconds(5), isTerminal: Bool = isatty(STDOUT_FILENO) == 1,
+        sink: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }
+    ) {
         self.plainInterval = plainInterval
+        self.isTerminal = isTerminal
+        self.sink = sink
     }
 
     /// A line of its own.
@@ -36,6 +43,6 @@ final class ConsoleOutput: @unchecked Sendable {
     }
 
     private func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        sink(text)
     }
 }

@@ -138,4 +138,39 @@ import WharfTestSupport
             #expect(!FileManager.default.fileExists(atPath: base + "/.data.restore-dead"))
         }
     }
+
+    @Test func backupsAndArchivesInsideTheDataDirectoryAreRefused() async throws {
+        try await withTemporaryDirectory { base in
+            let fixture = try DataDirectoryFixture(base: base)
+            try await fixture.push("team/app", "v1")
+            #expect {
+                try BackupCreator(
+                    BackupRequest(root: fixture.root, files: [:], includeBlobs: true, blobsNote: nil, directory: fixture.root + "/../data/backups", version: "0.1.0")
+                ).create()
+            } throws: { error in
+                "\(error)".contains("inside the data directory")
+            }
+            let item = try create(fixture)
+            let inside = fixture.root + "/" + item.name.fileName
+            try FileManager.default.copyItem(atPath: item.path, toPath: inside)
+            #expect {
+                try BackupRestorer(archive: inside, request: RestoreRequest(root: fixture.root, fileDestinations: [:], force: true)).restore()
+            } throws: { error in
+                "\(error)".contains("inside the data directory")
+            }
+            #expect(FileManager.default.fileExists(atPath: inside))
+        }
+    }
+
+    @Test func theRestoredDirectoryKeepsTheOldOnesPermissions() async throws {
+        try await withTemporaryDirectory { base in
+            let fixture = try DataDirectoryFixture(base: base)
+            try await fixture.push("team/app", "v1")
+            let item = try create(fixture)
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: fixture.root)
+            _ = try restore(fixture, item, force: true)
+            let permissions = try FileManager.default.attributesOfItem(atPath: fixture.root)[.posixPermissions] as? NSNumber
+            #expect(permissions?.intValue == 0o700)
+        }
+    }
 }
