@@ -40,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Value types of the distribution spec: digests, names, manifests, errors.
@@ -51,6 +52,15 @@ let package = Package(
         .target(
             name: "StorageFilesystem",
             dependencies: ["StorageDriver", "CWharfLinux", nioCore, nioPosix, nioFileSystem],
+            swiftSettings: swiftSettings
+        ),
+        // S3 and S3-compatible object storage (AWS, Ceph radosgw, MinIO, moto): SigV4 over
+        // async-http-client.
+        .target(
+            name: "StorageS3",
+            dependencies: [
+                "StorageDriver", crypto, nioCore, nioHTTP1, logging, .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         // One conformance suite for every storage driver.
@@ -114,7 +124,7 @@ let package = Package(
         .target(
             name: "WharfServer",
             dependencies: [
-                "Config", "HTTPAPI", "Registry", "StorageDriver", "StorageFilesystem", "Metadata", "MetadataSQLite", "Auth",
+                "Config", "HTTPAPI", "Registry", "StorageDriver", "StorageFilesystem", "StorageS3", "Metadata", "MetadataSQLite", "Auth",
                 "Identity", hummingbird, logging, nioCore, nioConcurrency,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -166,6 +176,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StorageS3Tests",
+            dependencies: ["StorageS3", "StorageDriver", "StorageConformance", "WharfTestSupport", nioCore],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BackupTests",
             dependencies: ["Backup", "MetadataSQLite", "Metadata", "OCI", "StorageFilesystem", "WharfTestSupport", crypto],

@@ -1,0 +1,107 @@
+import Crypto
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Single-object operations and listings.
+extension S3Client {
+    public struct ObjectInfo: Sendable, Equatable {
+        public let key: String
+        public let size: Int64
+        /// Seconds since 1970.
+        public let modified: Double
+    }
+
+    public func headObject(_ key: String) async throws -> ObjectInfo {
+        let response = try await perform(.HEAD, key: key)
+        let size = response.headers.first(name: "content-length").flatMap { Int64($0) } ?? 0
+        let modified = response.headers.first(name: "last-modified").flatMap(Self.httpDate) ?? 0
+        return ObjectInfo(key: key, size: size, modified: modified)
+    }
+
+    public func getObject(_ key: String) async throws -> ByteBuffer {
+        try await perform(.GET, key: key).body
+    }
+
+    public func putObject(_ key: String, _ body: ByteBuffer) async throws {
+        try await perform(.PUT, key: key, headers: [("content-type", "application/octet-stream")], body: body)
+    }
+
+    public func deleteObject(_ key: String) async throws {
+        try await perform(.DELETE, key: key)
+    }
+
+    /// Deletes up to 1,000 keys in one request; keys that do not exist are not an error.
+    public func deleteObjects(_ keys: [String]) async throws {
+        guard !keys.isEmpty else { return }
+        let items = keys.map { "<Object><Key>\(Self.escape($0))</Key></Object>" }.joined()
+        let body = ByteBuffer(string: "<Delete><Quiet>true</Quiet>\(items)</Delete>")
+        let md5 = body.withUnsafeReadableBytes { Data(Insecure.MD5.hash(data: $0)) }.base64EncodedString()
+        let response = try await perform(.POST, key: nil, query: [("delete", "")], headers: [("content-md5", md5)], body: body)
+        if let failed = response.xml?.all("Error").first {
+            throw S3Error(status: 500, code: failed.value("Code") ?? "InternalError", message: failed.value("Message") ?? "", key: failed.value("Key") ?? "")
+        }
+    }
+
+    /// A server-side copy of an object of at most 5 GiB.
+    public func copyObject(from source: String, to destination: String) async throws {
+        let response = try await perform(.PUT, key: destination, headers: [("x-amz-copy-source", copySource(source))])
+        if let error = Self.embeddedError(response, key: destination) { throw error }
+    }
+
+    func copySource(_ key: String) -> String {
+        "/" + SigV4Signer.encode(location.bucket) + "/" + SigV4Signer.encode(key, keepSlash: true)
+    }
+
+    public struct Listing: Sendable {
+        public var objects: [ObjectInfo] = []
+        /// Common prefixes, each ending with the delimiter.
+        public var prefixes: [String] = []
+        public var nextToken: String?
+    }
+
+    /// One page of ListObjectsV2.
+    public func listObjects(prefix: String, delimiter: String?, maxKeys: Int = 1000, token: String? = nil) async throws -> Listing {
+        var query = [("list-type", "2"), ("prefix", prefix), ("max-keys", String(maxKeys))]
+        if let delimiter { query.append(("delimiter", delimiter)) }
+        if let token { query.append(("continuation-token", token)) }
+        guard let xml = try await perform(.GET, key: nil, query: query).xml else {
+            throw S3Error(status: 500, code: "MalformedResponse", message: "the list answer is not XML", key: prefix)
+        }
+        var listing = Listing()
+        for item in xml.all("Contents") {
+            guard let key = item.value("Key") else { continue }
+            listing.objects.append(ObjectInfo(
+                key: key, size: item.value("Size").flatMap { Int64($0) } ?? 0, modified: item.value("LastModified").flatMap(Self.isoDate) ?? 0
+            ))
+        }
+        listing.prefixes = xml.all("CommonPrefixes").compactMap { $0.value("Prefix") }
+        if xml.value("IsTruncated") == "true" { listing.nextToken = xml.value("NextContinuationToken") }
+        return listing
+    }
+
+    /// Creates the bucket (tests and first runs against an empty server).
+    public func createBucket() async throws {
+        try await perform(.PUT, key: nil)
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    static func httpDate(_ text: String) -> Double? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text)?.timeIntervalSince1970
+    }
+
+    static func isoDate(_ text: String) -> Double? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date.timeIntervalSince1970 }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)?.timeIntervalSince1970
+    }
+}

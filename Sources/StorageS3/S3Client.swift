@@ -1,0 +1,104 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Signed requests to one bucket. Small answers are collected; object bodies stream.
+public final class S3Client: Sendable {
+    /// One client for the process: its connection pools live as long as the registry does.
+    static let http = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(10), read: .seconds(120)))
+    )
+
+    public let location: S3Location
+    let signer: SigV4Signer
+    /// The longest a request may take, bodies included.
+    let deadline: TimeAmount
+
+    public init(location: S3Location, credentials: S3Credentials, region: String, deadline: TimeAmount = .hours(1)) {
+        self.location = location
+        self.signer = SigV4Signer(credentials: credentials, region: region)
+        self.deadline = deadline
+    }
+
+    /// A collected answer.
+    public struct Response: Sendable {
+        public let status: Int
+        public let headers: HTTPHeaders
+        public let body: ByteBuffer
+
+        public var xml: S3XMLElement? { S3XMLElement.parse(Data(body.readableBytesView)) }
+    }
+
+    /// Sends a request and returns the streaming answer when its status is a success; throws
+    /// `S3Error` (with the server's code) otherwise. A 5xx answer or a dropped connection is
+    /// retried, re-signed, after a short backoff, as AWS's SDKs do: S3 asks clients to.
+    public func stream(
+        _ method: HTTPMethod, key: String?, query: [(String, String)] = [], headers: [(String, String)] = [], body: ByteBuffer? = nil
+    ) async throws -> HTTPClientResponse {
+        var attempt = 1
+        while true {
+            do {
+                let response = try await send(method, key: key, query: query, headers: headers, body: body)
+                if Self.retried.contains(Int(response.status.code)), attempt < Self.attempts {
+                    _ = try? await response.body.collect(upTo: 64 * 1024)
+                } else {
+                    guard (200..<300).contains(Int(response.status.code)) else { throw try await error(from: response, key: key ?? "") }
+                    return response
+                }
+            } catch let error as HTTPClientError where attempt < Self.attempts && error != .deadlineExceeded {
+                // A connection the server closed: sent again below.
+            }
+            try await Task.sleep(for: .milliseconds(50 << attempt))
+            attempt += 1
+        }
+    }
+
+    static let attempts = 4
+    static let retried: Set<Int> = [500, 502, 503, 504]
+
+    private func send(
+        _ method: HTTPMethod, key: String?, query: [(String, String)], headers: [(String, String)], body: ByteBuffer?
+    ) async throws -> HTTPClientResponse {
+        let encodedPath = location.encodedPath(for: key)
+        let payloadHash = body.map { $0.withUnsafeReadableBytes { SigV4Signer.hex(SHA256.hash(data: $0)) } } ?? SigV4Signer.emptyPayloadHash
+        let sent = [("host", location.hostHeader)] + headers
+        let signature = signer.sign(
+            SigV4Signer.Request(method: method.rawValue, encodedPath: encodedPath, query: query, headers: sent, payloadHash: payloadHash), at: Date()
+        )
+        let encodedQuery = query.map { SigV4Signer.encode($0.0) + "=" + SigV4Signer.encode($0.1) }.joined(separator: "&")
+        var request = HTTPClientRequest(url: location.url(encodedPath: encodedPath, query: encodedQuery))
+        request.method = method
+        for (name, value) in sent + signature { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(body) }
+        return try await Self.http.execute(request, timeout: deadline)
+    }
+
+    /// Sends a request and collects the answer (up to `limit` bytes).
+    @discardableResult
+    public func perform(
+        _ method: HTTPMethod, key: String?, query: [(String, String)] = [], headers: [(String, String)] = [], body: ByteBuffer? = nil,
+        limit: Int = 16 << 20
+    ) async throws -> Response {
+        let response = try await stream(method, key: key, query: query, headers: headers, body: body)
+        let collected = try await response.body.collect(upTo: limit)
+        return Response(status: Int(response.status.code), headers: response.headers, body: collected)
+    }
+
+    private func error(from response: HTTPClientResponse, key: String) async throws -> S3Error {
+        let body = (try? await response.body.collect(upTo: 64 * 1024)) ?? ByteBuffer()
+        let xml = S3XMLElement.parse(Data(body.readableBytesView))
+        let fallback = response.status.code == 404 ? "NoSuchKey" : response.status.reasonPhrase
+        return S3Error(
+            status: Int(response.status.code), code: xml?.value("Code") ?? fallback, message: xml?.value("Message") ?? "", key: key
+        )
+    }
+
+    /// An error carried in the body of a 200 answer (CopyObject, CompleteMultipartUpload).
+    static func embeddedError(_ response: Response, key: String) -> S3Error? {
+        guard let xml = response.xml, xml.name == "Error" else { return nil }
+        return S3Error(status: 500, code: xml.value("Code") ?? "InternalError", message: xml.value("Message") ?? "", key: key)
+    }
+}

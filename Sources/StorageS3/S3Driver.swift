@@ -1,0 +1,141 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import StorageDriver
+
+/// Blobs in an S3 bucket (AWS, Ceph radosgw, MinIO, moto), in Distribution's layout under
+/// `rootdirectory`. Directories are key prefixes; a move is a server-side copy and a delete.
+public struct S3Driver: StorageDriver {
+    public let name = "s3"
+    public let client: S3Client
+    /// Bytes buffered before a part is sent (`chunksize`); at least S3's 5 MiB minimum.
+    public let partSize: Int
+
+    public init(client: S3Client, partSize: Int = 10 << 20) {
+        self.client = client
+        self.partSize = max(partSize, Int(S3Client.minimumPart))
+    }
+
+    var location: S3Location { client.location }
+
+    func key(_ path: String) throws -> String {
+        try StoragePath.validate(path, driver: name)
+        return location.key(for: path)
+    }
+
+    /// S3's answer as the driver's error: a missing key is `pathNotFound`.
+    func translated(_ error: any Error, path: String) -> any Error {
+        guard let s3 = error as? S3Error else { return error }
+        if s3.isNotFound { return StorageDriverError.pathNotFound(path, driver: name) }
+        if s3.status == 416 { return StorageDriverError.invalidRange(path, driver: name, reason: s3.description) }
+        return StorageDriverError.backend(path, driver: name, reason: s3.description)
+    }
+
+    func run<T>(_ path: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw translated(error, path: path)
+        }
+    }
+
+    public func getContent(_ path: String) async throws -> ByteBuffer {
+        let key = try key(path)
+        return try await run(path) { try await client.getObject(key) }
+    }
+
+    public func putContent(_ path: String, _ content: ByteBuffer) async throws {
+        let key = try key(path)
+        try await run(path) { try await client.putObject(key, content) }
+    }
+
+    public func read(_ path: String, range: Range<Int64>?, _ consume: (ByteBuffer) async throws -> Void) async throws {
+        let key = try key(path)
+        if let range, range.isEmpty {
+            let size = try await run(path) { try await client.headObject(key).size }
+            guard range.lowerBound <= size else {
+                throw StorageDriverError.invalidRange(path, driver: name, reason: "range starts at \(range.lowerBound), the file has \(size) bytes")
+            }
+            return
+        }
+        let headers = range.map { [("range", "bytes=\($0.lowerBound)-\($0.upperBound - 1)")] } ?? []
+        let response = try await run(path) { try await client.stream(.GET, key: key, headers: headers) }
+        if let range, let total = response.headers.first(name: "content-range").flatMap(Self.totalSize), range.upperBound > total {
+            throw StorageDriverError.invalidRange(path, driver: name, reason: "range ends at \(range.upperBound), the file has \(total) bytes")
+        }
+        try await run(path) {
+            for try await chunk in response.body { try await consume(chunk) }
+        }
+    }
+
+    /// The total of a `Content-Range: bytes a-b/total` header.
+    static func totalSize(_ header: String) -> Int64? {
+        header.split(separator: "/").last.flatMap { Int64($0) }
+    }
+
+    public func writer(_ path: String, append: Bool) async throws -> any StorageWriter {
+        let key = try key(path)
+        return try await run(path) { try await S3Writer.open(driver: self, key: key, path: path, append: append) }
+    }
+
+    public func stat(_ path: String) async throws -> StorageFileInfo {
+        let key = try key(path)
+        do {
+            let info = try await client.headObject(key)
+            return StorageFileInfo(path: path, size: info.size, isDirectory: false, modified: info.modified)
+        } catch let error as S3Error where error.isNotFound || error.status == 403 && path == "/" {
+            let listing = try await run(path) { try await client.listObjects(prefix: directoryPrefix(key), delimiter: nil, maxKeys: 1) }
+            guard !listing.objects.isEmpty else { throw StorageDriverError.pathNotFound(path, driver: name) }
+            return StorageFileInfo(path: path, size: 0, isDirectory: true, modified: listing.objects[0].modified)
+        } catch {
+            throw translated(error, path: path)
+        }
+    }
+
+    func directoryPrefix(_ key: String) -> String {
+        key.isEmpty ? "" : key + "/"
+    }
+
+    public func list(_ path: String) async throws -> [String] {
+        let key = try key(path)
+        let prefix = directoryPrefix(key)
+        var children: [String] = []
+        var token: String?
+        repeat {
+            let page = try await run(path) { try await client.listObjects(prefix: prefix, delimiter: "/", token: token) }
+            children += page.objects.map { location.path(for: $0.key) }
+            children += page.prefixes.map { location.path(for: String($0.dropLast())) }
+            token = page.nextToken
+        } while token != nil
+        guard !children.isEmpty else { throw StorageDriverError.pathNotFound(path, driver: name) }
+        return children.sorted()
+    }
+
+    public func move(_ source: String, to destination: String) async throws {
+        let from = try key(source)
+        let to = try key(destination)
+        let size = try await run(source) { try await client.headObject(from).size }
+        try await run(destination) { try await client.copyLargeObject(from: from, to: to, size: size) }
+        try await run(source) { try await client.deleteObject(from) }
+    }
+
+    public func delete(_ path: String) async throws {
+        let key = try key(path)
+        var found = false
+        if (try? await client.headObject(key)) != nil {
+            try await run(path) { try await client.deleteObject(key) }
+            found = true
+        }
+        var token: String?
+        repeat {
+            let page = try await run(path) { try await client.listObjects(prefix: directoryPrefix(key), delimiter: nil, token: token) }
+            if !page.objects.isEmpty {
+                found = true
+                try await run(path) { try await client.deleteObjects(page.objects.map(\.key)) }
+            }
+            token = page.nextToken
+        } while token != nil
+        guard found else { throw StorageDriverError.pathNotFound(path, driver: name) }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// A server started once per test process and shared by its tests (moto's S3, which every
+/// case of a conformance suite uses). A watchdog shell kills it within a second of the test
+/// process ending, however it ends, so no server outlives the run.
+public actor SharedServer {
+    public static let moto = SharedServer(name: "moto_server") { port in
+        ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
+    }
+
+    let name: String
+    let command: @Sendable (Int) -> [String]
+    private var started: Task<Int, any Error>?
+
+    public init(name: String, command: @escaping @Sendable (Int) -> [String]) {
+        self.name = name
+        self.command = command
+    }
+
+    /// The server's loopback port, starting it on first use.
+    public func port() async throws -> Int {
+        if let started { return try await started.value }
+        let task = Task { try await launch() }
+        started = task
+        return try await task.value
+    }
+
+    private func launch() async throws -> Int {
+        let arguments = command(try FreePort.find())
+        guard let executable = Tool.path(arguments[0]) else { throw SupportError("\(arguments[0]) is not installed") }
+        let port = Int(arguments.last ?? "") ?? 0
+        let quoted = ([executable] + arguments.dropFirst()).map { "'\($0)'" }.joined(separator: " ")
+        let watchdog = """
+            \(quoted) >/dev/null 2>&1 &
+            server=$!
+            while kill -0 \(getpid()) 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1; done
+            kill $server 2>/dev/null
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", watchdog]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if (try? RawConnection(port: port, timeoutSeconds: 1)) != nil { return port }
+            guard process.isRunning else { throw SupportError("\(name) exited before it listened") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw SupportError("\(name) did not listen on \(port)")
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import NIOCore
+import StorageDriver
+import StorageS3
+import Testing
+import WharfTestSupport
+
+/// Large writes go up in parts; continuing a large object copies its bytes on the server.
+@Suite(.enabled(if: Tool.available("moto_server"), "moto_server is not installed (pip install 'moto[server]')"))
+struct S3MultipartTests {
+    func bytes(_ count: Int, seed: UInt8) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.writeBytes((0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31) &+ seed })
+        return buffer
+    }
+
+    @Test func aLargeWriteIsUploadedInPartsAndContinuedByServerSideCopies() async throws {
+        let driver = try await S3DriverConformanceTests.driver(partSize: 5 << 20)
+        let first = bytes(12 << 20, seed: 1)
+        let writer = try await driver.writer("/uploads/big/data", append: false)
+        try await writer.write(first)
+        try await writer.close()
+        #expect(try await driver.stat("/uploads/big/data").size == Int64(12 << 20))
+
+        let second = bytes(3 << 20, seed: 2)
+        let appender = try await driver.writer("/uploads/big/data", append: true)
+        #expect(appender.size == Int64(12 << 20))
+        try await appender.write(second)
+        try await appender.commit()
+
+        var expected = first
+        var tail = second
+        expected.writeBuffer(&tail)
+        var received = ByteBuffer()
+        try await driver.read("/uploads/big/data", range: nil) { chunk in
+            var chunk = chunk
+            received.writeBuffer(&chunk)
+        }
+        #expect(received == expected)
+        var middle = ByteBuffer()
+        try await driver.read("/uploads/big/data", range: (12 << 20) - 10..<(12 << 20) + 10) { chunk in
+            var chunk = chunk
+            middle.writeBuffer(&chunk)
+        }
+        #expect(middle == expected.getSlice(at: (12 << 20) - 10, length: 20))
+    }
+
+    @Test func aMoveOfALargeObjectKeepsEveryByte() async throws {
+        let driver = try await S3DriverConformanceTests.driver()
+        let content = bytes(7 << 20, seed: 3)
+        try await driver.putContent("/uploads/x/data", content)
+        try await driver.move("/uploads/x/data", to: "/blobs/sha256/ab/abcd/data")
+        #expect(try await driver.getContent("/blobs/sha256/ab/abcd/data") == content)
+        #expect(!(try await driver.exists("/uploads/x/data")))
+    }
+}
