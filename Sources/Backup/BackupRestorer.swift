@@ -81,7 +81,9 @@ public final class BackupRestorer {
 
         // Every checksum matched: finish the new directory.
         try SQLiteSnapshot.forgetUploads(in: scratch + "/" + BackupEntryName.databaseFile)
-        if !descriptor.blobsIncluded {
+        if let storage = request.objectStorage {
+            report.notes.append("blobs stay in \(storage); the restored metadata names them")
+        } else if !descriptor.blobsIncluded {
             let kept = try linkBlobs(from: root, into: scratch)
             report.notes.append("the backup holds no blobs (\(descriptor.blobsNote ?? "skipped")): kept \(kept) blobs of the current data")
         }

@@ -7,10 +7,13 @@ public struct RestoreRequest: Sendable {
     public var fileDestinations: [String: String]
     /// Replace a data directory that holds data.
     public var force: Bool
+    /// Where blobs live when not under the data directory (an S3 bucket): they stay there.
+    public var objectStorage: String?
 
-    public init(root: String, fileDestinations: [String: String], force: Bool) {
+    public init(root: String, fileDestinations: [String: String], force: Bool, objectStorage: String? = nil) {
         self.root = root
         self.fileDestinations = fileDestinations
         self.force = force
+        self.objectStorage = objectStorage
     }
 }

@@ -35,8 +35,11 @@ public struct Configuration: Sendable, Equatable {
     }
 
     public struct Storage: Sendable, Equatable {
-        /// `storage.filesystem.rootdirectory`: blobs and the metadata database live under it.
+        /// The data directory: the metadata database and keys, and with the filesystem driver the
+        /// blobs too (`storage.filesystem.rootdirectory`; `datadirectory` with object storage).
         public var rootDirectory = "./wharf-data"
+        /// `storage.s3`: blobs in a bucket instead of under the data directory.
+        public var s3: S3StorageSettings?
         /// `storage.delete.enabled`: off by default, as in Distribution.
         public var deleteEnabled = false
         /// `storage.filesystem.fsync` (Wharf's own key): blobs reach the disk before a push is

@@ -35,7 +35,7 @@ public enum ConfigurationLoader {
     public static func load(yaml: String?, source: String, environment: [String: String]) throws(ConfigurationError) -> Result {
         var tree = try yaml.map { text throws(ConfigurationError) in try ConfigTree(yaml: text, source: source) } ?? .empty
         EnvironmentOverlay.apply(environment, to: &tree)
-        var reader = TreeReader(tree)
+        var reader = TreeReader(tree, environment: environment)
         var configuration = Configuration()
         var warnings: [String] = []
         try ConfigurationSections.read(&reader, into: &configuration, warnings: &warnings)

@@ -9,8 +9,19 @@ public enum ConfigurationReport {
         add("log.level", c.log.level.rawValue)
         add("log.formatter", c.log.json ? "json" : "text")
         add("log.accesslog.disabled", String(!c.log.accessLog))
-        add("storage.filesystem.rootdirectory", c.storage.rootDirectory)
-        add("storage.filesystem.fsync", String(c.storage.fsync))
+        if let s3 = c.storage.s3 {
+            add("datadirectory", c.storage.rootDirectory)
+            add("storage.s3.bucket", s3.bucket)
+            add("storage.s3.region", s3.region)
+            add("storage.s3.regionendpoint", s3.regionEndpoint ?? "(AWS)")
+            add("storage.s3.rootdirectory", s3.rootDirectory)
+            add("storage.s3.accesskey", s3.accessKey)
+            add("storage.s3.secretkey", "(set)")
+            add("storage.s3.chunksize", String(s3.chunkSize))
+        } else {
+            add("storage.filesystem.rootdirectory", c.storage.rootDirectory)
+            add("storage.filesystem.fsync", String(c.storage.fsync))
+        }
         add("storage.delete.enabled", String(c.storage.deleteEnabled))
         add("storage.maintenance.readonly.enabled", String(c.storage.readOnly))
         add("storage.maintenance.uploadpurging.enabled", String(c.storage.uploadPurging.enabled))

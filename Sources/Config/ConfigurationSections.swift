@@ -50,7 +50,9 @@ enum ConfigurationSections {
                 problem: "configure \(drivers.count) storage drivers", fix: "keep exactly one storage driver"
             )
         }
-        if let driver = drivers.first, driver != "filesystem" {
+        if drivers.first == "s3" {
+            storage.s3 = try readS3(&reader)
+        } else if let driver = drivers.first, driver != "filesystem" {
             warnings.append(
                 "\(TreeReader.name(["storage", driver])): the \(driver) driver is not implemented by Wharf yet; "
                     + "blobs are stored on the filesystem at \(storage.rootDirectory)"
@@ -62,6 +64,18 @@ enum ConfigurationSections {
                 throw ConfigurationError(key: TreeReader.name(["storage", "filesystem", "rootdirectory"]), problem: "is empty", fix: "set a directory path")
             }
             storage.rootDirectory = root
+        }
+        if let directory = try reader.string(["datadirectory"]) {
+            guard !directory.isEmpty else {
+                throw ConfigurationError(key: TreeReader.name(["datadirectory"]), problem: "is empty", fix: "set a directory path")
+            }
+            if reader.has(["storage", "filesystem", "rootdirectory"]), directory != storage.rootDirectory {
+                throw ConfigurationError(
+                    key: "\(TreeReader.name(["datadirectory"])) and \(TreeReader.name(["storage", "filesystem", "rootdirectory"]))",
+                    problem: "name two data directories", fix: "with the filesystem driver, set only storage.filesystem.rootdirectory"
+                )
+            }
+            storage.rootDirectory = directory
         }
         if let fsync = try reader.bool(["storage", "filesystem", "fsync"]) { storage.fsync = fsync }
         reader.accept(["storage", "filesystem", "maxthreads"])
@@ -75,6 +89,50 @@ enum ConfigurationSections {
         // Wharf keeps manifests and blob sizes in its own store and cache; these tune Distribution's.
         reader.accept(["storage", "cache"])
         reader.accept(["storage", "redirect"])
+    }
+
+    /// `storage.s3`, with the AWS_* credential variables as a fallback.
+    static func readS3(_ reader: inout TreeReader) throws(ConfigurationError) -> S3StorageSettings {
+        func key(_ name: String) -> [String] { ["storage", "s3", name] }
+        func required(_ name: String, _ reader: inout TreeReader) throws(ConfigurationError) -> String {
+            guard let value = try reader.string(key(name)), !value.isEmpty else {
+                throw ConfigurationError(key: TreeReader.name(key(name)), problem: "is missing", fix: "set it: the S3 driver needs it")
+            }
+            return value
+        }
+        let environment = reader.environment
+        let accessKey = try reader.string(key("accesskey")).flatMap { $0.isEmpty ? nil : $0 } ?? environment["AWS_ACCESS_KEY_ID"]
+        let secretKey = try reader.string(key("secretkey")).flatMap { $0.isEmpty ? nil : $0 } ?? environment["AWS_SECRET_ACCESS_KEY"]
+        guard let accessKey, let secretKey else {
+            throw ConfigurationError(
+                key: "\(TreeReader.name(key("accesskey"))) and \(TreeReader.name(key("secretkey")))", problem: "are missing",
+                fix: "set them (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); instance roles are not supported"
+            )
+        }
+        var settings = S3StorageSettings(
+            accessKey: accessKey, secretKey: secretKey, region: try required("region", &reader), bucket: try required("bucket", &reader)
+        )
+        settings.sessionToken = environment["AWS_SESSION_TOKEN"]
+        if let endpoint = try reader.string(key("regionendpoint")), !endpoint.isEmpty {
+            guard endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://") else {
+                throw ConfigurationError(key: TreeReader.name(key("regionendpoint")), problem: "is \(endpoint)", fix: "give a URL such as http://127.0.0.1:9000")
+            }
+            settings.regionEndpoint = endpoint
+        }
+        if let root = try reader.string(key("rootdirectory")) { settings.rootDirectory = root }
+        settings.forcePathStyle = try reader.bool(key("forcepathstyle"))
+        if let secure = try reader.bool(key("secure")) { settings.secure = secure }
+        if let text = try reader.string(key("chunksize")) {
+            guard let size = Int(text), size >= 5 << 20 else {
+                throw ConfigurationError(key: TreeReader.name(key("chunksize")), problem: "is \(text)", fix: "give bytes, at least 5242880 (S3's part minimum)")
+            }
+            settings.chunkSize = size
+        }
+        // Always SigV4; Distribution's default.
+        if try reader.bool(key("v4auth")) == false {
+            throw ConfigurationError(key: TreeReader.name(key("v4auth")), problem: "is false", fix: "Wharf signs with SigV4 only: remove it")
+        }
+        return settings
     }
 
     static func readHTTP(_ reader: inout TreeReader, into http: inout Configuration.HTTP) throws(ConfigurationError) {

@@ -2,10 +2,13 @@
 /// key nothing reads can be named in a warning.
 struct TreeReader {
     let tree: ConfigTree
+    /// The process environment, for the few settings with a fallback outside `REGISTRY_*`.
+    let environment: [String: String]
     private(set) var read: Set<[String]> = []
 
-    init(_ tree: ConfigTree) {
+    init(_ tree: ConfigTree, environment: [String: String] = [:]) {
         self.tree = tree
+        self.environment = environment
     }
 
     /// The key's name in messages: its YAML path and the variable that sets it.

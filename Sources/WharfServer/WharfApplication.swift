@@ -43,7 +43,7 @@ public enum WharfApplication {
         let issuesTokens = configuration.role == .auth || (configuration.role == .all && configuration.auth != .disabled)
         let identity: IdentityRuntime? = issuesTokens ? try await IdentityRuntime.start(configuration, database: database, logger: logger) : nil
         var registry: RegistryMiddleware?
-        let driver = FilesystemDriver(root: root, syncOnCommit: configuration.storage.fsync)
+        let driver = try StorageFactory.driver(configuration)
         let metadata = SQLiteMetadataStore(database: database)
         if configuration.role != .auth {
             registry = RegistryMiddleware(

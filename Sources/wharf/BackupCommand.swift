@@ -36,14 +36,22 @@ struct BackupCommand: AsyncParsableCommand {
             if let keep, keep < 1 { throw ValidationError("--keep \(keep): keep at least 1 backup") }
             let root = configuration.storage.rootDirectory
             let directory = configuration.backup.resolvedDirectory(root: root)
-            let skipBlobs = !skip.isEmpty
+            let objectStorage = StorageFactory.objectStorage(configuration)
+            let note =
+                if let objectStorage {
+                    "blobs live in \(objectStorage) and are not copied: back the bucket up with its own tools (versioning, replication)"
+                } else if !skip.isEmpty {
+                    "skipped with --skip registry"
+                } else {
+                    String?.none
+                }
             let console = ConsoleOutput(plainInterval: .seconds(5))
             let request = BackupRequest(
-                root: root, files: BackupOptions.files(configuration), includeBlobs: !skipBlobs,
-                blobsNote: skipBlobs ? "skipped with --skip registry" : nil, directory: directory, version: WharfVersion.current
+                root: root, files: BackupOptions.files(configuration), includeBlobs: note == nil, blobsNote: note, directory: directory,
+                version: WharfVersion.current
             )
             console.line("backing up \(root) to \(directory)")
-            if skipBlobs { console.line("blobs are not backed up (--skip registry): the archive holds the metadata and keys only") }
+            if let note { console.line("the archive holds the metadata and keys, not the blobs: \(note)") }
             let item = try BackupCommand.run { try BackupCreator(request, progress: { console.status($0.summary) }).create() }
             console.line("wrote \(item.path) (\(BackupProgress.size(item.size)))")
             if let keep = keep ?? configuration.backup.keep {
@@ -107,7 +115,10 @@ struct BackupCommand: AsyncParsableCommand {
             let item = try BackupCommand.run { try BackupCatalog(directory: directory).find(timestamp: wanted) }
             let console = ConsoleOutput(plainInterval: .seconds(5))
             console.line("restoring \(item.path) into \(root)")
-            let request = RestoreRequest(root: root, fileDestinations: BackupOptions.files(configuration), force: force)
+            let request = RestoreRequest(
+                root: root, fileDestinations: BackupOptions.files(configuration), force: force,
+                objectStorage: StorageFactory.objectStorage(configuration)
+            )
             let report = try BackupCommand.run { try BackupRestorer(archive: item.path, request: request) { console.status($0.summary) }.restore() }
             for note in report.notes { console.line(note) }
             for (role, path) in report.filesRestored.sorted(by: { $0.key < $1.key }) { console.line("restored \(role) to \(path)") }

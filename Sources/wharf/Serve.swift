@@ -78,6 +78,7 @@ struct Serve: AsyncParsableCommand {
                 "addr": "\(configuration.http.addr)", "root": "\(configuration.storage.rootDirectory)",
                 "delete": "\(configuration.storage.deleteEnabled)", "fsync": "\(configuration.storage.fsync)",
                 "role": "\(configuration.role.rawValue)",
+                "blobs": "\(StorageFactory.objectStorage(configuration) ?? "data directory")",
             ]
         )
         // SIGTERM or SIGINT: stop accepting, let requests in flight finish for up to 30 s, then

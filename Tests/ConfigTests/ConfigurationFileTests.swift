@@ -115,16 +115,39 @@ import Testing
         #expect(result.warnings == ["cache.blobdescriptor (REGISTRY_CACHE_BLOBDESCRIPTOR) is not implemented by Wharf yet and is ignored"])
     }
 
-    @Test func theSeedsS3BlockIsAcceptedWithAWarning() throws {
+    @Test func theSeedsS3BlockConfiguresTheS3Driver() throws {
         let result = try load(nil, [
             "REGISTRY_STORAGE_S3_ACCESSKEY": "AKIA",
             "REGISTRY_STORAGE_S3_SECRETKEY": "secret",
             "REGISTRY_STORAGE_S3_BUCKET": "registry",
             "REGISTRY_STORAGE_S3_REGION": "us-east-1",
             "REGISTRY_STORAGE_S3_REGIONENDPOINT": "http://minio:9000",
+            "REGISTRY_DATADIRECTORY": "/var/lib/wharf",
         ])
-        #expect(result.warnings.count == 1)
-        #expect(result.warnings.first?.contains("storage.s3 (REGISTRY_STORAGE_S3)") == true)
+        #expect(result.warnings.isEmpty, "\(result.warnings)")
+        let s3 = try #require(result.configuration.storage.s3)
+        #expect(s3.bucket == "registry" && s3.region == "us-east-1" && s3.regionEndpoint == "http://minio:9000")
+        #expect(s3.accessKey == "AKIA" && s3.secretKey == "secret" && s3.chunkSize == 10 << 20)
+        #expect(result.configuration.storage.rootDirectory == "/var/lib/wharf")
+    }
+
+    @Test func s3SettingsAreCheckedAndCredentialsFallBackToAWSVariables() throws {
+        let yaml = "storage:\n  s3:\n    region: eu-west-1\n    bucket: images\n    rootdirectory: /registry\n    chunksize: 20971520\n    forcepathstyle: true\n"
+        let configuration = try load(yaml, ["AWS_ACCESS_KEY_ID": "id", "AWS_SECRET_ACCESS_KEY": "key", "AWS_SESSION_TOKEN": "token"]).configuration
+        let s3 = try #require(configuration.storage.s3)
+        #expect(s3.accessKey == "id" && s3.secretKey == "key" && s3.sessionToken == "token")
+        #expect(s3.rootDirectory == "/registry" && s3.chunkSize == 20 << 20 && s3.forcePathStyle == true)
+        #expect(throws: ConfigurationError.self) { try load(yaml, [:]) }
+        #expect(throws: ConfigurationError.self) { try load("storage:\n  s3:\n    bucket: b\n    accesskey: a\n    secretkey: s\n", [:]) }
+        #expect(throws: ConfigurationError.self) {
+            try load(yaml, ["AWS_ACCESS_KEY_ID": "id", "AWS_SECRET_ACCESS_KEY": "key", "REGISTRY_STORAGE_S3_CHUNKSIZE": "1024"])
+        }
+        #expect(throws: ConfigurationError.self) {
+            try load(yaml, ["AWS_ACCESS_KEY_ID": "id", "AWS_SECRET_ACCESS_KEY": "key", "REGISTRY_STORAGE_S3_REGIONENDPOINT": "minio:9000"])
+        }
+        #expect(throws: ConfigurationError.self) {
+            try load(nil, ["REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY": "/a", "REGISTRY_DATADIRECTORY": "/b"])
+        }
     }
 
     @Test func theSeedsGitLabEnvironmentIsAcceptedUnchanged() throws {

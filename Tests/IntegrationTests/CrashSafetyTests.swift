@@ -7,22 +7,13 @@ import WharfTestSupport
 /// interrupted upload resumes after a restart.
 @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
 struct CrashSafetyTests {
-    func sha256(_ data: Data) -> String {
-        "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-    }
+    func sha256(_ data: Data) -> String { RawHTTP.sha256(data) }
 
-    /// Sends one request and returns the response head (and body, when small).
     func request(_ port: Int, _ head: String, body: Data = Data()) async throws -> String {
-        let connection = try RawConnection(port: port, timeoutSeconds: 30)
-        try await connection.send(head)
-        if !body.isEmpty { try await connection.send(Array(body)) }
-        return await connection.read(until: "\r\n\r\n").text
+        try await RawHTTP.request(port, head, body: body)
     }
 
-    func header(_ name: String, in response: String) -> String? {
-        response.split(separator: "\r\n").first { $0.lowercased().hasPrefix(name.lowercased() + ":") }
-            .map { String($0.drop { $0 != ":" }.dropFirst()).trimmingCharacters(in: .whitespaces) }
-    }
+    func header(_ name: String, in response: String) -> String? { RawHTTP.header(name, in: response) }
 
     @Test func killDuringAnUploadLosesNothingAndTheUploadResumes() async throws {
         try await withTemporaryDirectory { root in

@@ -1,0 +1,130 @@
+import Foundation
+import StorageS3
+import Testing
+import WharfTestSupport
+
+/// `wharf serve` with its blobs in an S3 bucket (moto's S3 server): real clients push and pull,
+/// chunked uploads continue large objects, and backups keep the metadata while the blobs stay
+/// in the bucket.
+@Suite(
+    .enabled(
+        if: Tool.available("moto_server", "skopeo", "umoci") && FileManager.default.isExecutableFile(atPath: WharfProcess.binary),
+        "moto_server, skopeo or umoci is not installed, or wharf is not built"
+    )
+)
+struct S3StorageTests {
+    /// A fresh bucket on the shared moto server, and the environment that points Wharf at it.
+    func bucket() async throws -> (client: S3Client, environment: [String: String]) {
+        let port = try await SharedServer.moto.port()
+        let name = "wharf-" + UUID().uuidString.lowercased()
+        let location = try S3Location(endpoint: "http://127.0.0.1:\(port)", region: "us-east-1", bucket: name, pathStyle: true, rootDirectory: "registry")
+        let client = S3Client(location: location, credentials: S3Credentials(accessKey: "testing", secretKey: "testing"), region: "us-east-1")
+        try await client.createBucket()
+        return (
+            client,
+            [
+                "REGISTRY_AUTH": "none", "REGISTRY_STORAGE_S3_REGIONENDPOINT": "http://127.0.0.1:\(port)", "REGISTRY_STORAGE_S3_BUCKET": name,
+                "REGISTRY_STORAGE_S3_REGION": "us-east-1", "REGISTRY_STORAGE_S3_ACCESSKEY": "testing", "REGISTRY_STORAGE_S3_SECRETKEY": "testing",
+                "REGISTRY_STORAGE_S3_ROOTDIRECTORY": "/registry", "REGISTRY_STORAGE_S3_CHUNKSIZE": String(5 << 20),
+            ]
+        )
+    }
+
+    /// Every object key under the bucket's `registry/` prefix.
+    func keys(_ client: S3Client) async throws -> [String] {
+        var keys: [String] = []
+        var token: String?
+        repeat {
+            let page = try await client.listObjects(prefix: "registry/", delimiter: nil, token: token)
+            keys += page.objects.map(\.key)
+            token = page.nextToken
+        } while token != nil
+        return keys
+    }
+
+    @Test func skopeoPushesAndPullsWithBlobsInTheBucket() async throws {
+        try await withTemporaryDirectory { directory in
+            let (client, environment) = try await bucket()
+            try await OCIImage.make(in: directory, tag: "v1", layerSizes: [12 * 1024 * 1024, 4096])
+            let layout = directory + "/oci"
+            let digest = try OCIImage.manifestDigest(layout: layout, tag: "v1")
+            let layers = try OCIImage.layerDigests(layout: layout, manifest: digest)
+
+            let server = try WharfProcess(root: directory + "/data", environment: environment)
+            let port = try await server.waitUntilListening()
+            try await Command.run(["skopeo", "copy", "--dest-tls-verify=false", "oci:\(layout):v1", "docker://127.0.0.1:\(port)/team/app:v1"])
+            try await Command.run(["skopeo", "copy", "--src-tls-verify=false", "docker://127.0.0.1:\(port)/team/app:v1", "oci:\(directory)/back:v1"])
+            #expect(try OCIImage.manifestDigest(layout: directory + "/back", tag: "v1") == digest)
+            #expect(try OCIImage.layerDigests(layout: directory + "/back", manifest: digest) == layers)
+
+            let stored = try await keys(client)
+            for layer in layers {
+                let hex = layer.dropFirst("sha256:".count)
+                #expect(stored.contains("registry/docker/registry/v2/blobs/sha256/\(hex.prefix(2))/\(hex)/data"), "\(layer) is in the bucket")
+            }
+            #expect(!FileManager.default.fileExists(atPath: directory + "/data/docker"), "no blob is on the local disk")
+            #expect(FileManager.default.fileExists(atPath: directory + "/data/wharf.sqlite"), "the metadata is in the data directory")
+            server.kill()
+        }
+    }
+
+    @Test func aChunkedUploadContinuesALargeObject() async throws {
+        try await withTemporaryDirectory { directory in
+            let (_, environment) = try await bucket()
+            let server = try WharfProcess(root: directory + "/data", environment: environment)
+            let port = try await server.waitUntilListening()
+            let blob = OCIImage.randomBytes(7 * 1024 * 1024 + 123)
+            let start = try await RawHTTP.request(port, "POST /v2/team/chunks/blobs/uploads/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+            var location = try #require(RawHTTP.header("Location", in: start))
+            // Two chunks: the second continues an object of 6 MiB, over S3's 5 MiB part minimum.
+            for range in [0..<(6 * 1024 * 1024), (6 * 1024 * 1024)..<blob.count] {
+                let chunk = blob.subdata(in: range)
+                let response = try await RawHTTP.request(
+                    port,
+                    "PATCH \(location) HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Range: \(range.lowerBound)-\(range.upperBound - 1)\r\nContent-Length: \(chunk.count)\r\n\r\n",
+                    body: chunk
+                )
+                #expect(response.hasPrefix("HTTP/1.1 202"), "\(response)")
+                location = try #require(RawHTTP.header("Location", in: response))
+            }
+            let digest = RawHTTP.sha256(blob)
+            let separator = location.contains("?") ? "&" : "?"
+            let close = try await RawHTTP.request(port, "PUT \(location)\(separator)digest=\(digest) HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+            #expect(close.hasPrefix("HTTP/1.1 201"), "\(close)")
+            let pulled = try await Command.run(["curl", "-sf", "http://127.0.0.1:\(port)/v2/team/chunks/blobs/\(digest)", "-o", directory + "/pulled"])
+            #expect(pulled.succeeded)
+            #expect(RawHTTP.sha256(try Data(contentsOf: URL(fileURLWithPath: directory + "/pulled"))) == digest)
+            server.kill()
+        }
+    }
+
+    @Test func backupsHoldTheMetadataAndRestoredRegistriesPullFromTheBucket() async throws {
+        try await withTemporaryDirectory { directory in
+            let (_, environment) = try await bucket()
+            try await OCIImage.make(in: directory, tag: "v1", layerSizes: [64 * 1024])
+            let digest = try OCIImage.manifestDigest(layout: directory + "/oci", tag: "v1")
+            let server = try WharfProcess(root: directory + "/data", environment: environment)
+            let port = try await server.waitUntilListening()
+            try await Command.run(["skopeo", "copy", "--dest-tls-verify=false", "oci:\(directory)/oci:v1", "docker://127.0.0.1:\(port)/team/app:v1"])
+
+            let wharf = [WharfProcess.binary, "backup"]
+            let scope = ["--root", directory + "/data", "--dir", directory + "/backups"]
+            let created = try await Command.run(wharf + ["create"] + scope, environment: environment)
+            #expect(created.stdout.contains("not copied"), "\(created.stdout)")
+            server.kill()
+            let archive = try #require(try FileManager.default.contentsOfDirectory(atPath: directory + "/backups").first { $0.hasSuffix(".tar") })
+            let listing = try await Command.run(["tar", "-tf", directory + "/backups/" + archive])
+            #expect(!listing.stdout.contains("blobs/"), "the archive holds no blobs")
+            #expect(listing.stdout.contains("metadata/wharf.sqlite"))
+
+            try FileManager.default.removeItem(atPath: directory + "/data")
+            let restored = try await Command.run(wharf + ["restore"] + scope, environment: environment)
+            #expect(restored.stdout.contains("blobs stay in S3 bucket"), "\(restored.stdout)")
+            let again = try WharfProcess(root: directory + "/data", environment: environment)
+            let port2 = try await again.waitUntilListening()
+            try await Command.run(["skopeo", "copy", "--src-tls-verify=false", "docker://127.0.0.1:\(port2)/team/app:v1", "oci:\(directory)/back:v1"])
+            #expect(try OCIImage.manifestDigest(layout: directory + "/back", tag: "v1") == digest)
+            again.kill()
+        }
+    }
+}
