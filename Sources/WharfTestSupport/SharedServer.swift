@@ -2,7 +2,8 @@ import Foundation
 
 /// A server started once per test process and shared by its tests (moto's S3, which every
 /// case of a conformance suite uses). A watchdog shell kills it within a second of the test
-/// process ending, however it ends, so no server outlives the run.
+/// process ending, however it ends, so no server outlives the run. It kills with SIGKILL: a
+/// child of the test process inherits its blocked signal mask, so SIGTERM would stay pending.
 public actor SharedServer {
     public static let moto = SharedServer(name: "moto_server") { port in
         ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
@@ -34,7 +35,7 @@ public actor SharedServer {
             \(quoted) >/dev/null 2>&1 &
             server=$!
             while kill -0 \(getpid()) 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1; done
-            kill $server 2>/dev/null
+            kill -KILL $server 2>/dev/null
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
