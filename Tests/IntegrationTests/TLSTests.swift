@@ -60,13 +60,20 @@ struct TLSTests {
                 connection = http.client.HTTPSConnection("localhost", int(sys.argv[1]), context=context)
                 connection.request("GET", "/v2/"); first = connection.getresponse(); first.read()
                 print("before", first.status, flush=True)
+                open(sys.argv[4], "w").close()
                 while not __import__("os").path.exists(sys.argv[3]): time.sleep(0.05)
                 connection.request("GET", "/v2/"); second = connection.getresponse(); second.read()
                 print("after", second.status, flush=True)
                 """
             let flag = directory + "/reloaded"
-            async let held = Command.run(["python3", "-c", script, String(wharf.port), firstCA, flag])
-            try await Task.sleep(for: .milliseconds(500))
+            let connected = directory + "/connected"
+            async let held = Command.run(["python3", "-c", script, String(wharf.port), firstCA, flag, connected])
+            // The reload waits for the first answer: a slow interpreter start must not see the new certificate.
+            let connectDeadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < connectDeadline, !FileManager.default.fileExists(atPath: connected) {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(FileManager.default.fileExists(atPath: connected), "the client got its first answer")
 
             let second = try TestCertificates.make(commonName: "second")
             _ = try second.write(to: directory)
