@@ -2,10 +2,12 @@ import Foundation
 import WharfTestSupport
 
 /// podman's and buildah's storage options for a test: the graph root in the scratch directory,
-/// the run root on a short path of its own (podman refuses run roots over 50 characters).
+/// the run root on a short path of its own (podman refuses run roots over 50 characters),
+/// removed when `body` ends, however it ends.
 enum ContainerStorage {
-    static func options(_ work: String) throws -> [String] {
+    static func withOptions<T>(_ work: String, _ body: ([String]) async throws -> T) async throws -> T {
         let runRoot = try ShortDirectory.make()
-        return ["--root", work + "/containers/root", "--runroot", runRoot, "--storage-driver", "vfs"]
+        defer { try? FileManager.default.removeItem(atPath: runRoot) }
+        return try await body(["--root", work + "/containers/root", "--runroot", runRoot, "--storage-driver", "vfs"])
     }
 }

@@ -58,11 +58,13 @@ struct DistributionImportTests {
             try await copy(layout, "v2", to: host, "team/app:v2", format: ["--format", "v2s2"])
             try await copy(layout, "v2", to: host, "tools/builder/base:stable")
             try await copy(layout, "gone", to: host, "team/app:gone")
-            let buildah = ["buildah"] + (try ContainerStorage.options(directory))
-            try await Command.run(buildah + ["manifest", "create", "wharf-import-list"])
-            for tag in ["amd", "arm"] { try await Command.run(buildah + ["manifest", "add", "wharf-import-list", "oci:\(layout):\(tag)"]) }
-            try await Command.run(buildah + ["manifest", "push", "--all", "--tls-verify=false", "wharf-import-list", "docker://\(host)/team/multi:v1"])
-            _ = try? await Command.run(buildah + ["manifest", "rm", "wharf-import-list"], check: false)
+            try await ContainerStorage.withOptions(directory) { options in
+                let buildah = ["buildah"] + options
+                try await Command.run(buildah + ["manifest", "create", "wharf-import-list"])
+                for tag in ["amd", "arm"] { try await Command.run(buildah + ["manifest", "add", "wharf-import-list", "oci:\(layout):\(tag)"]) }
+                try await Command.run(buildah + ["manifest", "push", "--all", "--tls-verify=false", "wharf-import-list", "docker://\(host)/team/multi:v1"])
+                _ = try? await Command.run(buildah + ["manifest", "rm", "wharf-import-list"], check: false)
+            }
 
             let gone = try await ManifestProbe.get(port: distribution.port, repository: "team/app", reference: "gone", scratch: directory)
             try await Command.run(["skopeo", "delete", "--tls-verify=false", "docker://\(host)/team/app:gone"])
