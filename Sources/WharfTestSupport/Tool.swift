@@ -17,6 +17,10 @@ public enum Tool {
     /// Whether a test needing `names` should run: all present, or under CI (where it then fails
     /// loudly on what is missing instead of being skipped).
     public static func available(_ names: String...) -> Bool {
+        available(names)
+    }
+
+    public static func available(_ names: [String]) -> Bool {
         isCI || names.allSatisfy { path($0) != nil }
     }
 

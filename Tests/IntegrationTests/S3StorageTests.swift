@@ -13,18 +13,21 @@ import WharfTestSupport
     )
 )
 struct S3StorageTests {
-    /// A fresh bucket on the shared moto server, and the environment that points Wharf at it.
-    func bucket() async throws -> (client: S3Client, environment: [String: String]) {
-        let port = try await SharedServer.moto.port()
+    /// A fresh bucket on `server` (the shared moto server when nil), and the environment that
+    /// points Wharf at it.
+    func bucket(on server: S3Endpoint? = nil) async throws -> (client: S3Client, environment: [String: String]) {
+        let server = if let server { server } else { try await S3Endpoint.moto() }
         let name = "wharf-" + UUID().uuidString.lowercased()
-        let location = try S3Location(endpoint: "http://127.0.0.1:\(port)", region: "us-east-1", bucket: name, pathStyle: true, rootDirectory: "registry")
-        let client = S3Client(location: location, credentials: S3Credentials(accessKey: "testing", secretKey: "testing"), region: "us-east-1")
+        let location = try S3Location(endpoint: server.url, region: "us-east-1", bucket: name, pathStyle: true, rootDirectory: "registry")
+        let credentials = S3Credentials(accessKey: server.accessKey, secretKey: server.secretKey)
+        let client = S3Client(location: location, credentials: credentials, region: "us-east-1")
         try await client.createBucket()
         return (
             client,
             [
-                "REGISTRY_AUTH": "none", "REGISTRY_STORAGE_S3_REGIONENDPOINT": "http://127.0.0.1:\(port)", "REGISTRY_STORAGE_S3_BUCKET": name,
-                "REGISTRY_STORAGE_S3_REGION": "us-east-1", "REGISTRY_STORAGE_S3_ACCESSKEY": "testing", "REGISTRY_STORAGE_S3_SECRETKEY": "testing",
+                "REGISTRY_AUTH": "none", "REGISTRY_STORAGE_S3_REGIONENDPOINT": server.url, "REGISTRY_STORAGE_S3_BUCKET": name,
+                "REGISTRY_STORAGE_S3_REGION": "us-east-1", "REGISTRY_STORAGE_S3_ACCESSKEY": server.accessKey,
+                "REGISTRY_STORAGE_S3_SECRETKEY": server.secretKey,
                 "REGISTRY_STORAGE_S3_ROOTDIRECTORY": "/registry", "REGISTRY_STORAGE_S3_CHUNKSIZE": String(5 << 20),
             ]
         )
@@ -43,8 +46,14 @@ struct S3StorageTests {
     }
 
     @Test func skopeoPushesAndPullsWithBlobsInTheBucket() async throws {
+        try await pushAndPull(on: nil)
+    }
+
+    /// skopeo pushes a 12 MiB layer (multipart) and pulls it back; the blobs are in the bucket,
+    /// the metadata on the local disk.
+    func pushAndPull(on server: S3Endpoint?) async throws {
         try await withTemporaryDirectory { directory in
-            let (client, environment) = try await bucket()
+            let (client, environment) = try await bucket(on: server)
             try await OCIImage.make(in: directory, tag: "v1", layerSizes: [12 * 1024 * 1024, 4096])
             let layout = directory + "/oci"
             let digest = try OCIImage.manifestDigest(layout: layout, tag: "v1")
@@ -69,8 +78,13 @@ struct S3StorageTests {
     }
 
     @Test func aChunkedUploadContinuesALargeObject() async throws {
+        try await chunkedUpload(on: nil)
+    }
+
+    /// A blob sent in two PATCHes; the second continues a 6 MiB object by server-side copy.
+    func chunkedUpload(on server: S3Endpoint?) async throws {
         try await withTemporaryDirectory { directory in
-            let (_, environment) = try await bucket()
+            let (_, environment) = try await bucket(on: server)
             let server = try WharfProcess(root: directory + "/data", environment: environment)
             let port = try await server.waitUntilListening()
             let blob = OCIImage.randomBytes(7 * 1024 * 1024 + 123)

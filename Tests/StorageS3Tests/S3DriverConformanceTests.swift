@@ -8,13 +8,14 @@ import WharfTestSupport
 /// The shared storage suite against the S3 driver, on moto's S3 server: one bucket per case.
 @Suite(.enabled(if: Tool.available("moto_server"), "moto_server is not installed (pip install 'moto[server]')"))
 struct S3DriverConformanceTests {
-    static func driver(rootDirectory: String = "wharf", partSize: Int = 5 << 20) async throws -> S3Driver {
-        let port = try await SharedServer.moto.port()
+    /// A driver on a fresh bucket of `server` (moto's when nil).
+    static func driver(on server: S3Endpoint? = nil, rootDirectory: String = "wharf", partSize: Int = 5 << 20) async throws -> S3Driver {
+        let server = if let server { server } else { try await S3Endpoint.moto() }
         let location = try S3Location(
-            endpoint: "http://127.0.0.1:\(port)", region: "us-east-1", bucket: "b-" + UUID().uuidString.lowercased(), pathStyle: true,
-            rootDirectory: rootDirectory
+            endpoint: server.url, region: "us-east-1", bucket: "b-" + UUID().uuidString.lowercased(), pathStyle: true, rootDirectory: rootDirectory
         )
-        let client = S3Client(location: location, credentials: S3Credentials(accessKey: "testing", secretKey: "testing"), region: "us-east-1")
+        let credentials = S3Credentials(accessKey: server.accessKey, secretKey: server.secretKey)
+        let client = S3Client(location: location, credentials: credentials, region: "us-east-1")
         try await client.createBucket()
         return S3Driver(client: client, partSize: partSize)
     }

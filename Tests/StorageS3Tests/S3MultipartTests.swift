@@ -8,21 +8,29 @@ import WharfTestSupport
 /// Large writes go up in parts; continuing a large object copies its bytes on the server.
 @Suite(.enabled(if: Tool.available("moto_server"), "moto_server is not installed (pip install 'moto[server]')"))
 struct S3MultipartTests {
-    func bytes(_ count: Int, seed: UInt8) -> ByteBuffer {
+    static func bytes(_ count: Int, seed: UInt8) -> ByteBuffer {
         var buffer = ByteBuffer()
         buffer.writeBytes((0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31) &+ seed })
         return buffer
     }
 
     @Test func aLargeWriteIsUploadedInPartsAndContinuedByServerSideCopies() async throws {
-        let driver = try await S3DriverConformanceTests.driver(partSize: 5 << 20)
-        let first = bytes(12 << 20, seed: 1)
+        try await Self.largeWriteAndContinuation(try await S3DriverConformanceTests.driver(partSize: 5 << 20))
+    }
+
+    @Test func aMoveOfALargeObjectKeepsEveryByte() async throws {
+        try await Self.largeMove(try await S3DriverConformanceTests.driver())
+    }
+
+    /// 12 MiB in 5 MiB parts, then continued by 3 MiB: the server copies the first 12 MiB.
+    static func largeWriteAndContinuation(_ driver: S3Driver) async throws {
+        let first = Self.bytes(12 << 20, seed: 1)
         let writer = try await driver.writer("/uploads/big/data", append: false)
         try await writer.write(first)
         try await writer.close()
         #expect(try await driver.stat("/uploads/big/data").size == Int64(12 << 20))
 
-        let second = bytes(3 << 20, seed: 2)
+        let second = Self.bytes(3 << 20, seed: 2)
         let appender = try await driver.writer("/uploads/big/data", append: true)
         #expect(appender.size == Int64(12 << 20))
         try await appender.write(second)
@@ -45,9 +53,9 @@ struct S3MultipartTests {
         #expect(middle == expected.getSlice(at: (12 << 20) - 10, length: 20))
     }
 
-    @Test func aMoveOfALargeObjectKeepsEveryByte() async throws {
-        let driver = try await S3DriverConformanceTests.driver()
-        let content = bytes(7 << 20, seed: 3)
+    /// A 7 MiB object (written in parts) moves by a server-side copy and a delete.
+    static func largeMove(_ driver: S3Driver) async throws {
+        let content = Self.bytes(7 << 20, seed: 3)
         try await driver.putContent("/uploads/x/data", content)
         try await driver.move("/uploads/x/data", to: "/blobs/sha256/ab/abcd/data")
         #expect(try await driver.getContent("/blobs/sha256/ab/abcd/data") == content)
