@@ -76,9 +76,6 @@ extension S3Client {
     /// `size` bytes cut into the fewest near-equal ranges of at most 5 GiB, so that every
     /// range is at least 5 MiB when `size` is.
     public static func copyRanges(size: Int64) -> [Range<Int64>] {
-        guard size > 0 else { return [] }
-        let count = (size + maximumCopy - 1) / maximumCopy
-        let step = (size + count - 1) / count
-        return stride(from: Int64(0), to: size, by: Int(step)).map { $0..<min($0 + step, size) }
+        S3SegmentIndex.evenRanges(0..<size, maximum: maximumCopy)
     }
 }

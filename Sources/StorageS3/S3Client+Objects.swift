@@ -10,21 +10,27 @@ extension S3Client {
         public let size: Int64
         /// Seconds since 1970.
         public let modified: Double
+        /// For the index of a file written by appends: the file's size (`S3SegmentIndex`).
+        public var segmentedSize: Int64? = nil
     }
 
     public func headObject(_ key: String) async throws -> ObjectInfo {
         let response = try await perform(.HEAD, key: key)
         let size = response.headers.first(name: "content-length").flatMap { Int64($0) } ?? 0
         let modified = response.headers.first(name: "last-modified").flatMap(Self.httpDate) ?? 0
-        return ObjectInfo(key: key, size: size, modified: modified)
+        return ObjectInfo(key: key, size: size, modified: modified, segmentedSize: Self.segmentedSize(response.headers))
+    }
+
+    static func segmentedSize(_ headers: HTTPHeaders) -> Int64? {
+        headers.first(name: S3SegmentIndex.sizeHeader).flatMap { Int64($0) }
     }
 
     public func getObject(_ key: String) async throws -> ByteBuffer {
         try await perform(.GET, key: key).body
     }
 
-    public func putObject(_ key: String, _ body: ByteBuffer) async throws {
-        try await perform(.PUT, key: key, headers: [("content-type", "application/octet-stream")], body: body)
+    public func putObject(_ key: String, _ body: ByteBuffer, headers: [(String, String)] = []) async throws {
+        try await perform(.PUT, key: key, headers: [("content-type", "application/octet-stream")] + headers, body: body)
     }
 
     public func deleteObject(_ key: String) async throws {

@@ -42,7 +42,14 @@ public struct S3Driver: StorageDriver {
 
     public func getContent(_ path: String) async throws -> ByteBuffer {
         let key = try key(path)
-        return try await run(path) { try await client.getObject(key) }
+        let response = try await run(path) { try await client.perform(.GET, key: key) }
+        guard S3Client.segmentedSize(response.headers) != nil else { return response.body }
+        var content = ByteBuffer()
+        try await readSegmented(try S3SegmentIndex(parsing: response.body), key: key, path: path, range: nil) { chunk in
+            var chunk = chunk
+            content.writeBuffer(&chunk)
+        }
+        return content
     }
 
     public func putContent(_ path: String, _ content: ByteBuffer) async throws {
@@ -53,14 +60,29 @@ public struct S3Driver: StorageDriver {
     public func read(_ path: String, range: Range<Int64>?, _ consume: (ByteBuffer) async throws -> Void) async throws {
         let key = try key(path)
         if let range, range.isEmpty {
-            let size = try await run(path) { try await client.headObject(key).size }
+            let info = try await run(path) { try await client.headObject(key) }
+            let size = info.segmentedSize ?? info.size
             guard range.lowerBound <= size else {
                 throw StorageDriverError.invalidRange(path, driver: name, reason: "range starts at \(range.lowerBound), the file has \(size) bytes")
             }
             return
         }
         let headers = range.map { [("range", "bytes=\($0.lowerBound)-\($0.upperBound - 1)")] } ?? []
-        let response = try await run(path) { try await client.stream(.GET, key: key, headers: headers) }
+        let response: HTTPClientResponse
+        do {
+            response = try await client.stream(.GET, key: key, headers: headers)
+        } catch let error as S3Error where error.status == 416 {
+            // A segmented file's index is shorter than the file it describes.
+            guard (try? await client.headObject(key))?.segmentedSize != nil else { throw translated(error, path: path) }
+            return try await readSegmented(try await readIndex(key: key, path: path), key: key, path: path, range: range, consume)
+        } catch {
+            throw translated(error, path: path)
+        }
+        if S3Client.segmentedSize(response.headers) != nil {
+            let body = try await run(path) { try await response.body.collect(upTo: 16 << 20) }
+            let index = range == nil ? try S3SegmentIndex(parsing: body) : try await readIndex(key: key, path: path)
+            return try await readSegmented(index, key: key, path: path, range: range, consume)
+        }
         if let range, let total = response.headers.first(name: "content-range").flatMap(Self.totalSize), range.upperBound > total {
             throw StorageDriverError.invalidRange(path, driver: name, reason: "range ends at \(range.upperBound), the file has \(total) bytes")
         }
@@ -74,16 +96,30 @@ public struct S3Driver: StorageDriver {
         header.split(separator: "/").last.flatMap { Int64($0) }
     }
 
+    /// Without append, a fresh object. With append, a new file or a segmented one gets one
+    /// more segment (nothing stored is copied); a plain object is continued by copying.
     public func writer(_ path: String, append: Bool) async throws -> any StorageWriter {
         let key = try key(path)
-        return try await run(path) { try await S3Writer.open(driver: self, key: key, path: path, append: append) }
+        guard append else { return S3Writer.fresh(driver: self, key: key, path: path) }
+        let info: S3Client.ObjectInfo
+        do {
+            info = try await client.headObject(key)
+        } catch let error as S3Error where error.isNotFound {
+            return S3SegmentWriter(driver: self, key: key, path: path, index: S3SegmentIndex(), indexExists: false)
+        } catch {
+            throw translated(error, path: path)
+        }
+        if info.segmentedSize != nil {
+            return S3SegmentWriter(driver: self, key: key, path: path, index: try await readIndex(key: key, path: path), indexExists: true)
+        }
+        return try await run(path) { try await S3Writer.continuing(driver: self, key: key, path: path, existing: info.size) }
     }
 
     public func stat(_ path: String) async throws -> StorageFileInfo {
         let key = try key(path)
         do {
             let info = try await client.headObject(key)
-            return StorageFileInfo(path: path, size: info.size, isDirectory: false, modified: info.modified)
+            return StorageFileInfo(path: path, size: info.segmentedSize ?? info.size, isDirectory: false, modified: info.modified)
         } catch let error as S3Error where error.isNotFound || error.status == 403 && path == "/" {
             let listing = try await run(path) { try await client.listObjects(prefix: directoryPrefix(key), delimiter: nil, maxKeys: 1) }
             guard !listing.objects.isEmpty else { throw StorageDriverError.pathNotFound(path, driver: name) }
@@ -104,8 +140,9 @@ public struct S3Driver: StorageDriver {
         var token: String?
         repeat {
             let page = try await run(path) { try await client.listObjects(prefix: prefix, delimiter: "/", token: token) }
-            children += page.objects.map { location.path(for: $0.key) }
-            children += page.prefixes.map { location.path(for: String($0.dropLast())) }
+            // Segments (`<file>~seg/`) are part of their file, not entries of the directory.
+            children += page.objects.map { location.path(for: $0.key) }.filter { !$0.contains("~") }
+            children += page.prefixes.map { location.path(for: String($0.dropLast())) }.filter { !$0.contains("~") }
             token = page.nextToken
         } while token != nil
         guard !children.isEmpty else { throw StorageDriverError.pathNotFound(path, driver: name) }
@@ -115,27 +152,26 @@ public struct S3Driver: StorageDriver {
     public func move(_ source: String, to destination: String) async throws {
         let from = try key(source)
         let to = try key(destination)
-        let size = try await run(source) { try await client.headObject(from).size }
-        try await run(destination) { try await client.copyLargeObject(from: from, to: to, size: size) }
+        let info = try await run(source) { try await client.headObject(from) }
+        if info.segmentedSize != nil {
+            let index = try await readIndex(key: from, path: source)
+            try await concatenate(index, key: from, path: source, into: to, destinationPath: destination)
+            try await deleteSegmentedFile(key: from, path: source)
+            return
+        }
+        try await run(destination) { try await client.copyLargeObject(from: from, to: to, size: info.size) }
         try await run(source) { try await client.deleteObject(from) }
     }
 
     public func delete(_ path: String) async throws {
         let key = try key(path)
         var found = false
-        if (try? await client.headObject(key)) != nil {
+        if let info = try? await client.headObject(key) {
             try await run(path) { try await client.deleteObject(key) }
+            if info.segmentedSize != nil { try await deleteAll(prefix: S3SegmentIndex.segmentPrefix(key), path: path) }
             found = true
         }
-        var token: String?
-        repeat {
-            let page = try await run(path) { try await client.listObjects(prefix: directoryPrefix(key), delimiter: nil, token: token) }
-            if !page.objects.isEmpty {
-                found = true
-                try await run(path) { try await client.deleteObjects(page.objects.map(\.key)) }
-            }
-            token = page.nextToken
-        } while token != nil
+        if try await deleteAll(prefix: directoryPrefix(key), path: path) { found = true }
         guard found else { throw StorageDriverError.pathNotFound(path, driver: name) }
     }
 }

@@ -2,19 +2,25 @@ import NIOCore
 import StorageDriver
 
 /// Writes one object: small ones with a single PUT when closed, large ones as a multipart
-/// upload of `partSize` parts. Closing completes the object, so it can be read, stat'ed and
-/// continued: an append starts a new multipart upload whose first parts are server-side copies
-/// of the existing bytes (or, under S3's 5 MiB part minimum, those bytes read back). Memory
-/// stays at one part.
+/// upload of `partSize` parts. Closing completes the object, so it can be read and stat'ed.
+/// Appends to a new file go to segments (`S3SegmentWriter`); continuing a plain object starts
+/// a new multipart upload whose first parts are server-side copies of the existing bytes (or,
+/// under S3's 5 MiB part minimum, those bytes read back). Memory stays at one part.
 final class S3Writer: StorageWriter {
     let driver: S3Driver
     let key: String
     let path: String
     private var buffer = ByteBuffer()
-    private var uploadId: String?
+    private(set) var uploadId: String?
     private var parts: [S3Client.Part] = []
+    /// Parts on their way, oldest first: the next part is received while these are sent.
+    private var sending: [Task<S3Client.Part, any Error>] = []
+    /// Parts sent at once; memory stays under (this + 1) parts.
+    static let partsInFlight = 2
     private(set) var size: Int64
     private var finished = false
+    /// A part failed: the object must not be completed without it.
+    private var failed = false
 
     private init(driver: S3Driver, key: String, path: String, size: Int64) {
         self.driver = driver
@@ -25,14 +31,13 @@ final class S3Writer: StorageWriter {
 
     var client: S3Client { driver.client }
 
-    static func open(driver: S3Driver, key: String, path: String, append: Bool) async throws -> S3Writer {
-        guard append else { return S3Writer(driver: driver, key: key, path: path, size: 0) }
-        let existing: Int64
-        do {
-            existing = try await driver.client.headObject(key).size
-        } catch let error as S3Error where error.isNotFound {
-            existing = 0
-        }
+    /// A writer of a new object.
+    static func fresh(driver: S3Driver, key: String, path: String) -> S3Writer {
+        S3Writer(driver: driver, key: key, path: path, size: 0)
+    }
+
+    /// A writer continuing a plain object of `existing` bytes (one written without append).
+    static func continuing(driver: S3Driver, key: String, path: String, existing: Int64) async throws -> S3Writer {
         let writer = S3Writer(driver: driver, key: key, path: path, size: existing)
         if existing >= S3Client.minimumPart {
             let id = try await driver.client.createMultipartUpload(key)
@@ -55,12 +60,20 @@ final class S3Writer: StorageWriter {
         buffer.writeBuffer(&chunk)
         while buffer.readableBytes >= driver.partSize {
             let part = buffer.readSlice(length: driver.partSize)!
-            try await send(part)
+            do {
+                try await send(part)
+            } catch {
+                failed = true
+                throw error
+            }
             buffer.discardReadBytes()
         }
     }
 
+    /// Starts sending a part, after waiting for the oldest when enough are on their way.
     private func send(_ part: ByteBuffer) async throws {
+        let client = client
+        let key = key
         let id: String
         if let uploadId {
             id = uploadId
@@ -68,16 +81,34 @@ final class S3Writer: StorageWriter {
             id = try await driver.run(path) { try await client.createMultipartUpload(key) }
             uploadId = id
         }
-        parts.append(try await driver.run(path) { try await client.uploadPart(key, uploadId: id, number: parts.count + 1, body: part) })
+        let number = parts.count + sending.count + 1
+        sending.append(Task { try await client.uploadPart(key, uploadId: id, number: number, body: part) })
+        if sending.count >= Self.partsInFlight { try await receiveOldest() }
+    }
+
+    private func receiveOldest() async throws {
+        let task = sending.removeFirst()
+        do {
+            parts.append(try await task.value)
+        } catch {
+            for other in sending { other.cancel() }
+            sending = []
+            throw driver.translated(error, path: path)
+        }
     }
 
     /// Completes the object with everything written.
     private func finish() async throws {
         guard !finished else { return }
         finished = true
+        if failed {
+            if let uploadId { try? await client.abortMultipartUpload(key, uploadId: uploadId) }
+            throw StorageDriverError.backend(path, driver: driver.name, reason: "a part failed to upload; the object was not completed")
+        }
         if let uploadId {
-            if buffer.readableBytes > 0 || parts.isEmpty { try await send(buffer) }
             do {
+                if buffer.readableBytes > 0 || parts.count + sending.count == 0 { try await send(buffer) }
+                while !sending.isEmpty { try await receiveOldest() }
                 try await driver.run(path) { try await client.completeMultipartUpload(key, uploadId: uploadId, parts: parts) }
             } catch {
                 try? await client.abortMultipartUpload(key, uploadId: uploadId)
@@ -95,6 +126,8 @@ final class S3Writer: StorageWriter {
 
     func cancel() async throws {
         finished = true
+        for task in sending { task.cancel() }
+        sending = []
         if let uploadId { try? await client.abortMultipartUpload(key, uploadId: uploadId) }
         do {
             try await client.deleteObject(key)

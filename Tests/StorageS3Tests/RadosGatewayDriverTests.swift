@@ -32,6 +32,14 @@ struct RadosGatewayDriverTests {
         try await S3MultipartTests.largeMove(try await Self.driver())
     }
 
+    @Test func appendsBecomeSegmentsAndAMoveJoinsThemOnce() async throws {
+        try await S3SegmentedFileTests.appendsBecomeSegments(try await Self.driver())
+    }
+
+    @Test func cancellingAnAppendRemovesTheFileAndItsSegments() async throws {
+        try await S3SegmentedFileTests.cancelRemovesSegments(try await Self.driver())
+    }
+
     /// A listing needing continuation tokens (more keys than one page) and a bulk delete of them.
     @Test func listingsAcrossPagesAndBulkDeletes() async throws {
         let driver = try await Self.driver()

@@ -1,7 +1,7 @@
 import Foundation
 import NIOCore
 import StorageDriver
-import StorageS3
+@testable import StorageS3
 import Testing
 import WharfTestSupport
 
@@ -20,6 +20,24 @@ struct S3MultipartTests {
 
     @Test func aMoveOfALargeObjectKeepsEveryByte() async throws {
         try await Self.largeMove(try await S3DriverConformanceTests.driver())
+    }
+
+    /// A part that fails (here: its upload aborted under the writer) fails the write or the
+    /// close, and no object missing those bytes ever appears.
+    @Test func aFailedPartIsNeverCompletedIntoAnObject() async throws {
+        let driver = try await S3DriverConformanceTests.driver(partSize: 5 << 20)
+        let writer = try #require(try await driver.writer("/uploads/failing/data", append: false) as? S3Writer)
+        try await writer.write(Self.bytes(5 << 20, seed: 4))
+        let uploadId = try #require(writer.uploadId)
+        try await driver.client.abortMultipartUpload(driver.location.key(for: "/uploads/failing/data"), uploadId: uploadId)
+        // The failure shows in a write (a full window of parts) or only at close; either way
+        // close refuses to complete.
+        do {
+            try await writer.write(Self.bytes(5 << 20, seed: 5))
+            try await writer.write(Self.bytes(5 << 20, seed: 6))
+        } catch {}
+        await #expect(throws: (any Error).self) { try await writer.close() }
+        #expect(!(try await driver.exists("/uploads/failing/data")))
     }
 
     /// 12 MiB in 5 MiB parts, then continued by 3 MiB: the server copies the first 12 MiB.
