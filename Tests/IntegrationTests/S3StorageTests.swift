@@ -81,17 +81,30 @@ struct S3StorageTests {
         try await chunkedUpload(on: nil)
     }
 
-    /// A blob sent in two PATCHes; the second continues a 6 MiB object by server-side copy.
-    func chunkedUpload(on server: S3Endpoint?) async throws {
+    @Test func aChunkedUploadResumesAfterTheServerIsKilled() async throws {
+        try await chunkedUpload(on: nil, killBetweenChunks: true)
+    }
+
+    /// A blob sent in two PATCHes (6 MiB, then the rest) and closed with a PUT; with
+    /// `killBetweenChunks`, the server is SIGKILLed after the first and a new one, on the same
+    /// data directory and bucket, takes the rest: the upload's state comes back from S3.
+    func chunkedUpload(on server: S3Endpoint?, killBetweenChunks: Bool = false) async throws {
         try await withTemporaryDirectory { directory in
             let (_, environment) = try await bucket(on: server)
-            let server = try WharfProcess(root: directory + "/data", environment: environment)
-            let port = try await server.waitUntilListening()
+            var wharf = try WharfProcess(root: directory + "/data", environment: environment)
+            var port = try await wharf.waitUntilListening()
             let blob = OCIImage.randomBytes(7 * 1024 * 1024 + 123)
             let start = try await RawHTTP.request(port, "POST /v2/team/chunks/blobs/uploads/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
             var location = try #require(RawHTTP.header("Location", in: start))
-            // Two chunks: the second continues an object of 6 MiB, over S3's 5 MiB part minimum.
-            for range in [0..<(6 * 1024 * 1024), (6 * 1024 * 1024)..<blob.count] {
+            for (index, range) in [0..<(6 * 1024 * 1024), (6 * 1024 * 1024)..<blob.count].enumerated() {
+                if index == 1, killBetweenChunks {
+                    wharf.kill()
+                    wharf = try WharfProcess(root: directory + "/data", environment: environment)
+                    port = try await wharf.waitUntilListening()
+                    let status = try await RawHTTP.request(port, "GET \(location) HTTP/1.1\r\nHost: x\r\n\r\n")
+                    #expect(status.hasPrefix("HTTP/1.1 204"), "\(status)")
+                    #expect(RawHTTP.header("Range", in: status) == "0-\(6 * 1024 * 1024 - 1)", "the first chunk survived the kill")
+                }
                 let chunk = blob.subdata(in: range)
                 let response = try await RawHTTP.request(
                     port,
@@ -108,7 +121,7 @@ struct S3StorageTests {
             let pulled = try await Command.run(["curl", "-sf", "http://127.0.0.1:\(port)/v2/team/chunks/blobs/\(digest)", "-o", directory + "/pulled"])
             #expect(pulled.succeeded)
             #expect(RawHTTP.sha256(try Data(contentsOf: URL(fileURLWithPath: directory + "/pulled"))) == digest)
-            server.kill()
+            wharf.kill()
         }
     }
 
