@@ -31,7 +31,8 @@ import WharfTestSupport
     @Test func aTLSClientHelloGetsA400AndAClose() async throws {
         try await TestRegistry.app().test(.live) { client in
             let port = try #require(client.port)
-            let connection = try RawConnection(port: port)
+            // A generous timeout: under a loaded full run the answer has taken over 5 s.
+            let connection = try RawConnection(port: port, timeoutSeconds: 30)
             // The start of a TLS 1.2 ClientHello record, as skopeo sends it to probe for https.
             try await connection.send([0x16, 0x03, 0x01, 0x00, 0xA5, 0x01, 0x00, 0x00, 0xA1, 0x03, 0x03] + [UInt8](repeating: 7, count: 32))
             let answer = await connection.read()
