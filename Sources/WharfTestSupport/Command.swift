@@ -34,17 +34,35 @@ public enum Command {
         let collectedOut = PipeCollector(stdout)
         let collectedErr = PipeCollector(stderr)
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            let exit = ExitOnce(continuation)
+            process.terminationHandler = { exit.resume(returning: $0.terminationStatus) }
             do {
                 try process.run()
             } catch {
                 process.terminationHandler = nil
-                continuation.resume(throwing: error)
+                exit.resume(throwing: error)
+                return
             }
             let pid = process.processIdentifier
+            // Not only Foundation's termination handler: a run of tests once hung for good with
+            // no program of theirs left running (cause not found), so the exit is also looked
+            // for here, and the timeout enforced.
             Task {
-                try? await Task.sleep(for: timeout)
-                if process.isRunning { kill(pid, SIGKILL) }
+                let deadline = ContinuousClock.now + timeout
+                while !exit.isDone {
+                    try? await Task.sleep(for: .milliseconds(250))
+                    if !process.isRunning {
+                        // Reaped by Foundation: its handler resumes in a moment, or this does.
+                        try? await Task.sleep(for: .seconds(1))
+                        exit.resume(returning: process.terminationStatus)
+                    } else if ExitOnce.isZombie(pid) {
+                        // Foundation normally reaps it in a moment; only if it does not is it reaped here.
+                        try? await Task.sleep(for: .seconds(1))
+                        if !exit.isDone, ExitOnce.isZombie(pid), let status = ExitOnce.reap(pid) { exit.resume(returning: status) }
+                    } else if ContinuousClock.now > deadline, process.isRunning {
+                        kill(pid, SIGKILL)
+                    }
+                }
             }
         }
         let output = Output(status: status, stdout: collectedOut.finish(), stderr: collectedErr.finish())
