@@ -31,7 +31,7 @@ public struct DistributionImporter: Sendable {
         self.progress = progress
     }
 
-    static let repositoriesRoot = RegistryLayout.root + "/repositories"
+    public static let repositoriesRoot = RegistryLayout.root + "/repositories"
     static let concurrentRepositories = 8
     /// Where copies are written before they are verified and moved into place.
     static let scratchRoot = RegistryLayout.root + "/import"

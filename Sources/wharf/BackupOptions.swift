@@ -15,12 +15,7 @@ struct BackupOptions: ParsableArguments {
     var dir: String?
 
     func load() throws -> Configuration {
-        var configuration: Configuration
-        do {
-            configuration = try ConfigurationLoader.load(file: config, environment: ProcessInfo.processInfo.environment).configuration
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        var configuration = try Configuration.forCommand(file: config)
         if let root { configuration.storage.rootDirectory = root }
         configuration.storage.rootDirectory = URL(fileURLWithPath: configuration.storage.rootDirectory).standardizedFileURL.path
         if let dir { configuration.backup.directory = dir }

@@ -1,8 +1,10 @@
 import ArgumentParser
+import Config
 import Foundation
 import Logging
 import MetadataSQLite
 import Registry
+import StorageDriver
 import StorageFilesystem
 import WharfServer
 
@@ -17,38 +19,65 @@ struct ImportCommand: AsyncParsableCommand {
             abstract: "Record a Distribution root's repositories, manifests, tags and layer links in Wharf.",
             discussion: """
                 Point --root at registry:2's rootdirectory (the folder holding docker/registry/v2). When it is
-                Wharf's own root too, blobs are adopted in place; otherwise they are copied. Every blob is
-                verified; problems are listed and skipped. Running it again changes nothing; an interrupted
-                run completes when run again.
+                Wharf's own root too, blobs are adopted in place; otherwise they are copied into Wharf's storage
+                (the data directory, or the S3 bucket the configuration names). Without --root, the storage the
+                configuration names is imported in place: the S3 bucket and rootdirectory registry:2 used. Every
+                blob is verified; problems are listed and skipped. Running it again changes nothing; an
+                interrupted run completes when run again.
                 """
         )
 
-        @Option(help: "Distribution's storage root (holding docker/registry/v2).")
-        var root: String
+        @Option(help: "Distribution's storage root on disk (holding docker/registry/v2); omit to import the configured S3 storage.")
+        var root: String?
 
-        @Option(help: "Wharf's data directory (default: REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY or ./wharf-data).")
+        @Option(help: "Wharf's data directory (default: the configuration's, REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY or ./wharf-data).")
         var wharfRoot: String?
+
+        @Option(help: "A Distribution config.yml (default: REGISTRY_CONFIGURATION_PATH).")
+        var config: String?
 
         @Flag(help: "Verify and report without changing anything.")
         var dryRun = false
 
         func run() async throws {
-            let target = wharfRoot ?? ProcessInfo.processInfo.environment["REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY"] ?? "./wharf-data"
-            guard FileManager.default.fileExists(atPath: root + "/docker/registry/v2") else {
-                throw CommandFailure(description: "\(root) holds no docker/registry/v2: give Distribution's rootdirectory")
-            }
+            var configuration = try Configuration.forCommand(file: config)
+            if let wharfRoot { configuration.storage.rootDirectory = wharfRoot }
+            let target = configuration.storage.rootDirectory
             try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-            let same = Self.canonical(root) == Self.canonical(target)
+            let storage = try StorageFactory.driver(configuration)
+            let objectStorage = StorageFactory.objectStorage(configuration)
+            let source: any StorageDriver
+            let same: Bool
+            let from: String
+            if let root {
+                guard FileManager.default.fileExists(atPath: root + "/docker/registry/v2") else {
+                    throw CommandFailure(description: "\(root) holds no docker/registry/v2: give Distribution's rootdirectory")
+                }
+                source = FilesystemDriver(root: root)
+                same = objectStorage == nil && Self.canonical(root) == Self.canonical(target)
+                from = root
+            } else if let objectStorage {
+                guard try await storage.exists(DistributionImporter.repositoriesRoot) else {
+                    throw CommandFailure(
+                        description: "\(objectStorage) holds no docker/registry/v2/repositories: check storage.s3.bucket and rootdirectory"
+                    )
+                }
+                source = storage
+                same = true
+                from = objectStorage
+            } else {
+                throw ValidationError("give --root (registry:2's rootdirectory), or configure storage.s3 to import the bucket it used")
+            }
+            let into = objectStorage.map { "\(target) and \($0)" } ?? target
             let console = ConsoleOutput()
             // Relaxed commits: an import interrupted by a power cut is simply run again. The
             // checkpoint at the end puts everything on disk before the command reports success.
             let database = try SQLiteDatabase(path: target + "/" + WharfApplication.databaseName, durability: .relaxed)
             let importer = DistributionImporter(
-                source: FilesystemDriver(root: root), target: FilesystemDriver(root: target),
-                metadata: SQLiteMetadataStore(database: database), sameStorage: same, dryRun: dryRun,
+                source: source, target: storage, metadata: SQLiteMetadataStore(database: database), sameStorage: same, dryRun: dryRun,
                 progress: { console.line($0) }
             )
-            console.line("\(dryRun ? "checking" : "importing") \(root) into \(target)\(same ? " (same storage: blobs adopted in place)" : "")")
+            console.line("\(dryRun ? "checking" : "importing") \(from) into \(into)\(same ? " (same storage: blobs adopted in place)" : "")")
             let report = try await importer.run()
             try database.checkpoint()
             try database.close()

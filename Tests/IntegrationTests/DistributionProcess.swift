@@ -8,17 +8,18 @@ final class DistributionProcess: @unchecked Sendable {
     let port: Int
     private let output: PipeCollector
 
-    /// Starts it with filesystem storage under `directory` and `extraYAML` appended to the config.
-    init(directory: String, extraYAML: String = "") async throws {
+    /// Starts it with filesystem storage under `directory` (or `storageYAML`, the lines of the
+    /// config's storage driver, indented by two) and `extraYAML` appended to the config.
+    init(directory: String, extraYAML: String = "", storageYAML: String? = nil) async throws {
         port = try FreePort.find()
         let config = directory + "/distribution.yml"
+        let storage = storageYAML ?? "  filesystem:\n    rootdirectory: \(directory)/distribution-data"
         let yaml = """
             version: 0.1
             log:
               level: info
             storage:
-              filesystem:
-                rootdirectory: \(directory)/distribution-data
+            \(storage)
               delete:
                 enabled: true
             http:
@@ -29,6 +30,8 @@ final class DistributionProcess: @unchecked Sendable {
         guard let binary = Tool.path("docker-registry") else { throw SupportError("docker-registry is not installed") }
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["serve", config]
+        // Its aws-sdk-go panics at start when AWS_CA_BUNDLE is set, even for a plain-http endpoint.
+        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "AWS_CA_BUNDLE" }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
