@@ -65,7 +65,7 @@ public enum Command {
                 }
             }
         }
-        let output = Output(status: status, stdout: collectedOut.finish(), stderr: collectedErr.finish())
+        let output = Output(status: status, stdout: await collectedOut.finish(), stderr: await collectedErr.finish())
         if check, !output.succeeded {
             throw SupportError(
                 "\(arguments.joined(separator: " ")) exited \(status)\nstdout: \(output.stdout.suffix(2000))\nstderr: \(output.stderr.suffix(2000))"
@@ -80,7 +80,7 @@ public enum Command {
 public final class PipeCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
+    private var ended = false
 
     public init(_ pipe: Pipe, onData: (@Sendable (Data) -> Void)? = nil) {
         let handle = pipe.fileHandleForReading
@@ -91,7 +91,7 @@ public final class PipeCollector: @unchecked Sendable {
                 lock.withLock { data.append(chunk) }
                 onData?(chunk)
             }
-            done.signal()
+            lock.withLock { ended = true }
         }
     }
 
@@ -99,9 +99,13 @@ public final class PipeCollector: @unchecked Sendable {
     public var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 
     /// Waits (briefly: a daemon the program started may keep the pipe open) for the end of the
-    /// stream and returns everything that came.
-    public func finish() -> String {
-        _ = done.wait(timeout: .now() + 5)
+    /// stream and returns everything that came. It sleeps rather than blocks, so waiting never
+    /// holds one of the few threads that every test and in-process server shares.
+    public func finish() async -> String {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !lock.withLock({ ended }), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         return text
     }
 }
