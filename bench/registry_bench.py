@@ -217,6 +217,59 @@ def timed(function, runs):
     return statistics.median(times)
 
 
+class Results:
+    """Figures for both registries: each printed as it is taken, and a Markdown table at the end."""
+
+    def __init__(self):
+        self.rows = []  # (figure, unit, wharf, distribution, higher_is_better)
+
+    def record(self, figure, unit, values, higher=True):
+        if not values["wharf"] or not values["distribution"]:
+            # Too small a run to measure (CPU time below one clock tick): no ratio to give.
+            print(f"{figure:<52} too small to measure at these sizes", flush=True)
+            return
+        self.rows.append((figure, unit, values["wharf"], values["distribution"], higher))
+        ratio = values["wharf"] / values["distribution"] if higher else values["distribution"] / values["wharf"]
+        print(f"{figure:<52} wharf {values['wharf']:>10.1f}  distribution {values['distribution']:>10.1f} {unit:<6} "
+              f"ratio {ratio:.2f}x", flush=True)
+
+    def table(self):
+        print("\n| figure | unit | Wharf | Distribution 2.8.2 | Wharf advantage |")
+        print("|---|---|---:|---:|---:|")
+        for figure, unit, mine, theirs, higher in self.rows:
+            ratio = mine / theirs if higher else theirs / mine
+            print(f"| {figure} | {unit} | {mine:.1f} | {theirs:.1f} | {ratio:.2f}× |")
+
+
+def push_small_image(server):
+    """A config and one 4 KiB layer in bench/image, tagged v1: (manifest bytes, layer digest)."""
+    config_digest = push_bytes(server, "bench/image", b'{"architecture":"amd64","os":"linux"}')
+    layer_digest = push_bytes(server, "bench/image", os.urandom(4096))
+    manifest = json.dumps({
+        "schemaVersion": 2, "mediaType": OCI_MANIFEST,
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": 37},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": layer_digest, "size": 4096}]}).encode()
+    status, _, body = server.request("PUT", "/v2/bench/image/manifests/v1", body=manifest,
+                                     headers={"Content-Type": OCI_MANIFEST})
+    assert status == 201, (server.name, status, body)
+    return manifest, layer_digest
+
+
+def request_rates(server, layer_digest, duration):
+    """Requests per second: manifest GET with wrk, blob HEAD with hey (wrk cannot send HEAD);
+    every answer checked to be a 200."""
+    out = subprocess.run(["wrk", "-t2", "-c32", f"-d{duration}s", "-H", f"Accept: {OCI_MANIFEST}",
+                          server.url("/v2/bench/image/manifests/v1")], check=True, capture_output=True, text=True).stdout
+    assert "Non-2xx" not in out, out
+    get_rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    out = subprocess.run(["hey", "-m", "HEAD", "-c", "32", "-z", f"{duration}s",
+                          server.url(f"/v2/bench/image/blobs/{layer_digest}")], check=True, capture_output=True,
+                         text=True).stdout
+    codes = re.findall(r"\[(\d{3})\]\s+\d+ responses", out)
+    assert codes == ["200"], (server.name, codes, out[-500:])
+    return get_rate, float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--wharf", required=True)
@@ -257,17 +310,8 @@ http:
     unsynced = Server("wharf --no-fsync", [args.wharf, "serve", "--addr", f"127.0.0.1:{unsynced_port}", "--root",
                                            f"{work}/wharf-unsynced", "--no-fsync", "--log-level", "error"],
                       unsynced_port, log)
-    results = []  # (figure, unit, wharf, distribution, higher_is_better)
-
-    def record(figure, unit, values, higher=True):
-        if not values["wharf"] or not values["distribution"]:
-            # Too small a run to measure (CPU time below one clock tick): no ratio to give.
-            print(f"{figure:<48} too small to measure at these sizes", flush=True)
-            return
-        results.append((figure, unit, values["wharf"], values["distribution"], higher))
-        ratio = values["wharf"] / values["distribution"] if higher else values["distribution"] / values["wharf"]
-        print(f"{figure:<48} wharf {values['wharf']:>10.1f}  distribution {values['distribution']:>10.1f} {unit:<6} "
-              f"ratio {ratio:.2f}x", flush=True)
+    results = Results()
+    record = results.record
 
     try:
         # Monolithic push of a fresh random blob, median of runs, order alternating.
@@ -347,36 +391,10 @@ http:
         record("resident memory during 8-stream pull", "MiB", rss8, higher=False)
 
         # A small image for manifest GET and blob HEAD.
-        manifests = {}
-        for server in servers:
-            config_digest = push_bytes(server, "bench/image", b'{"architecture":"amd64","os":"linux"}')
-            layer = os.urandom(4096)
-            layer_digest = push_bytes(server, "bench/image", layer)
-            manifest = json.dumps({
-                "schemaVersion": 2, "mediaType": OCI_MANIFEST,
-                "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest,
-                           "size": 37},
-                "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": layer_digest,
-                            "size": 4096}]}).encode()
-            status, _, body = server.request("PUT", "/v2/bench/image/manifests/v1", body=manifest,
-                                             headers={"Content-Type": OCI_MANIFEST})
-            assert status == 201, (server.name, status, body)
-            manifests[server.name] = (manifest, layer_digest)
-
+        manifests = {server.name: push_small_image(server) for server in servers}
         get_rate, head_rate = {}, {}
         for server in servers:
-            out = subprocess.run(
-                ["wrk", "-t2", "-c32", f"-d{args.duration}s", "-H", f"Accept: {OCI_MANIFEST}",
-                 server.url("/v2/bench/image/manifests/v1")], check=True, capture_output=True, text=True).stdout
-            assert "Non-2xx" not in out, out
-            get_rate[server.name] = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-            out = subprocess.run(
-                ["hey", "-m", "HEAD", "-c", "32", "-z", f"{args.duration}s",
-                 server.url(f"/v2/bench/image/blobs/{manifests[server.name][1]}")],
-                check=True, capture_output=True, text=True).stdout
-            codes = re.findall(r"\[(\d{3})\]\s+\d+ responses", out)
-            assert codes == ["200"], (server.name, codes, out[-500:])
-            head_rate[server.name] = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+            get_rate[server.name], head_rate[server.name] = request_rates(server, manifests[server.name][1], args.duration)
         record("manifest GET (wrk -t2 -c32, OCI Accept)", "req/s", get_rate)
         record("blob HEAD (hey -m HEAD -c 32)", "req/s", head_rate)
 
@@ -419,11 +437,7 @@ http:
         log.close()
         shutil.rmtree(work, ignore_errors=True)
 
-    print("\n| figure | unit | Wharf | Distribution 2.8.2 | Wharf advantage |")
-    print("|---|---|---:|---:|---:|")
-    for figure, unit, mine, theirs, higher in results:
-        ratio = mine / theirs if higher else theirs / mine
-        print(f"| {figure} | {unit} | {mine:.1f} | {theirs:.1f} | {ratio:.2f}× |")
+    results.table()
 
 
 if __name__ == "__main__":

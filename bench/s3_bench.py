@@ -4,7 +4,6 @@ both and the ratio. Not a test: it asserts nothing about speed. See BENCHMARKS.m
 
 import argparse
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -14,8 +13,9 @@ import time
 
 import boto3
 
-from registry_bench import (MIB, OCI_MANIFEST, Server, download, free_port, keep_alive_latency, list_all, parallel,
-                            push_blob_file, push_bytes, random_file, with_query, absolute, Session)
+from registry_bench import (MIB, OCI_MANIFEST, Results, Server, Session, absolute, download, free_port,
+                            keep_alive_latency, list_all, parallel, push_blob_file, push_small_image, random_file,
+                            request_rates, with_query)
 
 ACCESS_KEY, SECRET_KEY = "WHARFBENCHACCESSKEY", "wharf-bench-secret-key"
 
@@ -77,10 +77,13 @@ def main():
                       aws_secret_access_key=SECRET_KEY)
     for bucket in ("wharf", "distribution"):
         s3.create_bucket(Bucket=bucket)
-    # radosgw creates its data pool on the first object written (about 2 s): not either
-    # registry's cost.
+    # radosgw creates its data pool on the first object written and another on the first
+    # multipart upload (seconds each): not either registry's cost.
     s3.put_object(Bucket="wharf", Key="warm-up", Body=b"x")
     s3.delete_object(Bucket="wharf", Key="warm-up")
+    upload = s3.create_multipart_upload(Bucket="wharf", Key="warm-up")
+    s3.upload_part(Bucket="wharf", Key="warm-up", UploadId=upload["UploadId"], PartNumber=1, Body=b"x")
+    s3.abort_multipart_upload(Bucket="wharf", Key="warm-up", UploadId=upload["UploadId"])
 
     log = open(os.path.join(work, "servers.log"), "w")
     wharf_port, dist_port = free_port(), free_port()
@@ -122,13 +125,8 @@ http:
                              "--log-level", "error"], wharf_port, log)
     dist = Server("distribution", ["docker-registry", "serve", config], dist_port, log)
     servers = [wharf, dist]
-    results = []
-
-    def record(figure, unit, values, higher=True):
-        results.append((figure, unit, values["wharf"], values["distribution"], higher))
-        ratio = values["wharf"] / values["distribution"] if higher else values["distribution"] / values["wharf"]
-        print(f"{figure:<52} wharf {values['wharf']:>9.1f}  distribution {values['distribution']:>9.1f} {unit:<6} "
-              f"ratio {ratio:.2f}x", flush=True)
+    results = Results()
+    record = results.record
 
     try:
         blob = os.path.join(work, "blob")
@@ -160,31 +158,10 @@ http:
         record("pull blob, 8 concurrent streams (aggregate)", "MiB/s", eight)
         os.remove(blob)
 
-        manifests = {}
-        for server in servers:
-            config_digest = push_bytes(server, "bench/image", b'{"architecture":"amd64","os":"linux"}')
-            layer_digest = push_bytes(server, "bench/image", os.urandom(4096))
-            manifest = ('{"schemaVersion":2,"mediaType":"%s","config":{"mediaType":'
-                        '"application/vnd.oci.image.config.v1+json","digest":"%s","size":37},"layers":[{"mediaType":'
-                        '"application/vnd.oci.image.layer.v1.tar","digest":"%s","size":4096}]}'
-                        % (OCI_MANIFEST, config_digest, layer_digest)).encode()
-            status, _, body = server.request("PUT", "/v2/bench/image/manifests/v1", body=manifest,
-                                             headers={"Content-Type": OCI_MANIFEST})
-            assert status == 201, (server.name, status, body)
-            manifests[server.name] = (manifest, layer_digest)
-
+        manifests = {server.name: push_small_image(server) for server in servers}
         get_rate, head_rate = {}, {}
         for server in servers:
-            out = subprocess.run(["wrk", "-t2", "-c32", f"-d{args.duration}s", "-H", f"Accept: {OCI_MANIFEST}",
-                                  server.url("/v2/bench/image/manifests/v1")], check=True, capture_output=True,
-                                 text=True).stdout
-            assert "Non-2xx" not in out, out
-            get_rate[server.name] = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-            out = subprocess.run(["hey", "-m", "HEAD", "-c", "32", "-z", f"{args.duration}s",
-                                  server.url(f"/v2/bench/image/blobs/{manifests[server.name][1]}")],
-                                 check=True, capture_output=True, text=True).stdout
-            assert re.findall(r"\[(\d{3})\]\s+\d+ responses", out) == ["200"], out[-500:]
-            head_rate[server.name] = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+            get_rate[server.name], head_rate[server.name] = request_rates(server, manifests[server.name][1], args.duration)
         record("manifest GET (wrk -t2 -c32, OCI Accept)", "req/s", get_rate)
         record("blob HEAD (hey -m HEAD -c 32)", "req/s", head_rate)
 
@@ -213,11 +190,7 @@ http:
         else:
             shutil.rmtree(work, ignore_errors=True)
 
-    print("\n| figure | unit | Wharf | Distribution 2.8.2 | Wharf advantage |")
-    print("|---|---|---:|---:|---:|")
-    for figure, unit, mine, theirs, higher in results:
-        ratio = mine / theirs if higher else theirs / mine
-        print(f"| {figure} | {unit} | {mine:.1f} | {theirs:.1f} | {ratio:.2f}× |")
+    results.table()
 
 
 if __name__ == "__main__":
