@@ -50,6 +50,25 @@ extension S3Client {
         try await perform(.DELETE, key: key, query: [("uploadId", uploadId)])
     }
 
+    /// Multipart uploads begun and neither completed nor aborted, of keys under `prefix`.
+    public func listMultipartUploads(prefix: String) async throws -> [(key: String, uploadId: String)] {
+        var uploads: [(key: String, uploadId: String)] = []
+        var markers: [(String, String)] = []
+        while true {
+            let response = try await perform(.GET, key: nil, query: [("uploads", ""), ("prefix", prefix)] + markers)
+            guard let xml = response.xml else {
+                throw S3Error(status: 500, code: "MalformedResponse", message: "the uploads list is not XML", key: prefix)
+            }
+            for upload in xml.all("Upload") {
+                if let key = upload.value("Key"), let id = upload.value("UploadId") { uploads.append((key, id)) }
+            }
+            guard xml.value("IsTruncated") == "true", let key = xml.value("NextKeyMarker"), let id = xml.value("NextUploadIdMarker") else {
+                return uploads
+            }
+            markers = [("key-marker", key), ("upload-id-marker", id)]
+        }
+    }
+
     /// A server-side copy of an object of any size: one CopyObject up to 5 GiB, parts beyond.
     public func copyLargeObject(from source: String, to destination: String, size: Int64) async throws {
         guard size > Self.maximumCopy else {

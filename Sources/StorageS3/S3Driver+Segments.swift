@@ -115,6 +115,18 @@ extension S3Driver {
         try await deleteAll(prefix: S3SegmentIndex.segmentPrefix(key), path: path)
     }
 
+    /// Aborts the multipart uploads a killed writer left for `key`, its segments or anything
+    /// below it: their parts are stored (and billed) until someone does.
+    func abortUploads(under key: String, path: String) async throws {
+        let uploads = try await run(path) { try await client.listMultipartUploads(prefix: key) }
+        for upload in uploads
+        where upload.key == key || upload.key.hasPrefix(directoryPrefix(key)) || upload.key.hasPrefix(S3SegmentIndex.segmentPrefix(key)) {
+            do {
+                try await client.abortMultipartUpload(upload.key, uploadId: upload.uploadId)
+            } catch let error as S3Error where error.status == 404 {}
+        }
+    }
+
     /// Deletes every object under `prefix`; true when there was any.
     @discardableResult
     func deleteAll(prefix: String, path: String) async throws -> Bool {

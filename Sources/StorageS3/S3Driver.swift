@@ -172,6 +172,7 @@ public struct S3Driver: StorageDriver {
             found = true
         }
         if try await deleteAll(prefix: directoryPrefix(key), path: path) { found = true }
+        try await abortUploads(under: key, path: path)
         guard found else { throw StorageDriverError.pathNotFound(path, driver: name) }
     }
 }

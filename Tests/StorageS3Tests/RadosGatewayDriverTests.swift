@@ -40,6 +40,10 @@ struct RadosGatewayDriverTests {
         try await S3SegmentedFileTests.cancelRemovesSegments(try await Self.driver())
     }
 
+    @Test func deletingADirectoryAbortsUploadsAKilledWriterLeft() async throws {
+        try await S3SegmentedFileTests.deleteAbortsLeftUploads(try await Self.driver())
+    }
+
     /// A listing needing continuation tokens (more keys than one page) and a bulk delete of them.
     @Test func listingsAcrossPagesAndBulkDeletes() async throws {
         let driver = try await Self.driver()

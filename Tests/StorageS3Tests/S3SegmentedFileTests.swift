@@ -20,6 +20,25 @@ struct S3SegmentedFileTests {
         try await Self.cancelRemovesSegments(try await S3DriverConformanceTests.driver())
     }
 
+    @Test func deletingADirectoryAbortsUploadsAKilledWriterLeft() async throws {
+        try await Self.deleteAbortsLeftUploads(try await S3DriverConformanceTests.driver())
+    }
+
+    /// A writer that never closed (its server killed mid-chunk) leaves a multipart upload whose
+    /// parts S3 keeps; deleting the upload's directory aborts it, and leaves other uploads alone.
+    static func deleteAbortsLeftUploads(_ driver: S3Driver) async throws {
+        for directory in ["/uploads/u4", "/uploads/u40"] {
+            let writer = try await driver.writer(directory + "/data", append: true)
+            try await writer.write(S3MultipartTests.bytes(6 << 20, seed: 7))
+        }
+        let key = driver.location.key(for: "/uploads/u4")
+        let before = try await driver.client.listMultipartUploads(prefix: key)
+        #expect(before.count == 2, "both killed writers left an upload: \(before.map(\.key))")
+        try? await driver.delete("/uploads/u4")
+        let after = try await driver.client.listMultipartUploads(prefix: key)
+        #expect(after.map(\.key) == [driver.location.key(for: "/uploads/u40/data") + "~seg/000001"], "only u40's upload is left")
+    }
+
     static func keys(_ driver: S3Driver, under prefix: String) async throws -> [String] {
         var keys: [String] = []
         var token: String?
