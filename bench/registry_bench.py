@@ -40,7 +40,8 @@ class Server:
                     return
             except OSError:
                 time.sleep(0.1)
-        raise SystemExit(f"{name} did not start")
+        self.process.kill()
+        raise SystemExit(f"{name} did not start (its output is in the log)")
 
     def request(self, method, path, body=None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)

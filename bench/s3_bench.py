@@ -121,14 +121,14 @@ http:
         "REGISTRY_STORAGE_S3_BUCKET": "wharf", "REGISTRY_STORAGE_S3_ROOTDIRECTORY": "/registry",
         "REGISTRY_STORAGE_S3_CHUNKSIZE": str(10 * MIB),
     })
-    wharf = Server("wharf", [args.wharf, "serve", "--addr", f"127.0.0.1:{wharf_port}", "--root", f"{work}/wharf",
-                             "--log-level", "error"], wharf_port, log)
-    dist = Server("distribution", ["docker-registry", "serve", config], dist_port, log)
-    servers = [wharf, dist]
     results = Results()
     record = results.record
-
+    servers = []
     try:
+        # Started inside the try, so that one failing to start does not leave the other running.
+        servers.append(Server("wharf", [args.wharf, "serve", "--addr", f"127.0.0.1:{wharf_port}", "--root",
+                                        f"{work}/wharf", "--log-level", "error"], wharf_port, log))
+        servers.append(Server("distribution", ["docker-registry", "serve", config], dist_port, log))
         blob = os.path.join(work, "blob")
         mono = {"wharf": [], "distribution": []}
         chunked = {"wharf": [], "distribution": []}
