@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-from registry_bench import MIB, OCI_MANIFEST, Server, free_port, parallel, push_blob_file, push_bytes, random_file, Session
+from registry_bench import MIB, OCI_MANIFEST, Server, distribution_config, free_port, parallel, push_blob_file, push_bytes, random_file, Session
 
 
 def fsync_path(path):
@@ -195,11 +195,9 @@ def main():
 
         # Import of a Distribution 2.8.2 storage with --repos repositories.
         distribution_root = os.path.join(work, "distribution")
-        config = os.path.join(work, "distribution.yml")
         dport = free_port()
-        with open(config, "w") as out:
-            out.write(f"version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n"
-                      f"    rootdirectory: {distribution_root}\nhttp:\n  addr: 127.0.0.1:{dport}\n")
+        config = distribution_config(os.path.join(work, "distribution.yml"), dport,
+                                     f"  filesystem:\n    rootdirectory: {distribution_root}\n")
         dlog = open(os.path.join(work, "distribution.log"), "w")
         distribution = Server("distribution", ["docker-registry", "serve", config], dport, dlog)
         print(f"pushing {args.repos} repositories into Distribution...", file=sys.stderr)

@@ -218,6 +218,15 @@ def timed(function, runs):
     return statistics.median(times)
 
 
+def distribution_config(path, port, storage, http_extra=""):
+    """Writes a config.yml for `docker-registry serve`: quiet logs, the given `storage:` body
+    (YAML indented by two), loopback `port`, and any extra `http:` lines (indented by two)."""
+    with open(path, "w") as out:
+        out.write(f"version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n{storage}"
+                  f"http:\n  addr: 127.0.0.1:{port}\n{http_extra}")
+    return path
+
+
 class Results:
     """Figures for both registries: each printed as it is taken, and a Markdown table at the end."""
 
@@ -286,21 +295,9 @@ def main():
     work = tempfile.mkdtemp(prefix="wharf-bench-")
     log = open(os.path.join(work, "servers.log"), "w")
     wharf_port, dist_port = free_port(), free_port()
-    config = os.path.join(work, "distribution.yml")
-    with open(config, "w") as out:
-        out.write(f"""version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: {work}/distribution
-  cache:
-    blobdescriptor: inmemory
-http:
-  addr: 127.0.0.1:{dist_port}
-""")
+    config = distribution_config(os.path.join(work, "distribution.yml"), dist_port,
+                                 f"  filesystem:\n    rootdirectory: {work}/distribution\n"
+                                 "  cache:\n    blobdescriptor: inmemory\n")
     wharf = Server("wharf", [args.wharf, "serve", "--addr", f"127.0.0.1:{wharf_port}", "--root", f"{work}/wharf",
                              "--log-level", "error"], wharf_port, log)
     dist = Server("distribution", ["docker-registry", "serve", config], dist_port, log)

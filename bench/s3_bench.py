@@ -13,9 +13,9 @@ import time
 
 import boto3
 
-from registry_bench import (MIB, OCI_MANIFEST, Results, Server, Session, absolute, download, free_port,
-                            keep_alive_latency, list_all, parallel, push_blob_file, push_small_image, random_file,
-                            request_rates, with_query)
+from registry_bench import (MIB, OCI_MANIFEST, Results, Server, Session, absolute, distribution_config, download,
+                            free_port, keep_alive_latency, list_all, parallel, push_blob_file, push_small_image,
+                            random_file, request_rates, with_query)
 
 ACCESS_KEY, SECRET_KEY = "WHARFBENCHACCESSKEY", "wharf-bench-secret-key"
 
@@ -87,17 +87,9 @@ def main():
 
     log = open(os.path.join(work, "servers.log"), "w")
     wharf_port, dist_port = free_port(), free_port()
-    config = os.path.join(work, "distribution.yml")
     # Distribution would answer blob GETs with a redirect to the bucket; disabled so that both
     # registries send the bytes themselves, as Wharf does.
-    with open(config, "w") as out:
-        out.write(f"""version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  s3:
+    config = distribution_config(os.path.join(work, "distribution.yml"), dist_port, f"""  s3:
     accesskey: {ACCESS_KEY}
     secretkey: {SECRET_KEY}
     region: us-east-1
@@ -109,8 +101,6 @@ storage:
     disable: true
   cache:
     blobdescriptor: inmemory
-http:
-  addr: 127.0.0.1:{dist_port}
 """)
     # Distribution 2.8.2's aws-sdk-go panics at start when AWS_CA_BUNDLE is set (its transport
     # cannot take a custom bundle); the endpoint is plain http, so no bundle is needed.

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from registry_bench import MIB, Server, free_port, random_file
+from registry_bench import MIB, Server, distribution_config, free_port, random_file
 
 
 def certificate(directory):
@@ -102,11 +102,9 @@ def main():
         processes.append(subprocess.Popen([args.wharf, "serve", "--addr", f"127.0.0.1:{ports['wharf_plain']}", "--root",
                                            f"{work}/wharf-plain", "--log-level", "error"], env=plain_env, stdout=log, stderr=log))
         for name, tls in (("dist_tls", True), ("dist_plain", False)):
-            config = os.path.join(work, f"{name}.yml")
             tls_block = f"  tls:\n    certificate: {cert}\n    key: {key}\n" if tls else ""
-            with open(config, "w") as out:
-                out.write(f"version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n"
-                          f"    rootdirectory: {work}/{name}\nhttp:\n  addr: 127.0.0.1:{ports[name]}\n{tls_block}")
+            config = distribution_config(os.path.join(work, f"{name}.yml"), ports[name],
+                                         f"  filesystem:\n    rootdirectory: {work}/{name}\n", tls_block)
             processes.append(subprocess.Popen(["docker-registry", "serve", config], stdout=log, stderr=log))
         processes.append(nginx(work, "wharf", ports["nginx_wharf"], ports["wharf_plain"], cert, key))
         processes.append(nginx(work, "dist", ports["nginx_dist"], ports["dist_plain"], cert, key))

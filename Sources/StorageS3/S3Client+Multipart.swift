@@ -95,6 +95,22 @@ extension S3Client {
     /// `size` bytes cut into the fewest near-equal ranges of at most 5 GiB, so that every
     /// range is at least 5 MiB when `size` is.
     public static func copyRanges(size: Int64) -> [Range<Int64>] {
-        S3SegmentIndex.evenRanges(0..<size, maximum: maximumCopy)
+        evenRanges(0..<size, maximum: maximumCopy)
+    }
+
+    /// `range` cut into the fewest pieces of at most `maximum` bytes, their lengths differing by
+    /// at most one byte (so no piece is left short).
+    static func evenRanges(_ range: Range<Int64>, maximum: Int64) -> [Range<Int64>] {
+        let length = range.upperBound - range.lowerBound
+        guard length > 0 else { return [] }
+        let count = (length + maximum - 1) / maximum
+        let base = length / count
+        let longer = length % count
+        var start = range.lowerBound
+        return (0..<count).map { index in
+            let end = start + base + (index < longer ? 1 : 0)
+            defer { start = end }
+            return start..<end
+        }
     }
 }

@@ -107,7 +107,7 @@ struct S3SegmentIndex: Equatable, Sendable {
             let remaining = size - offset
             guard remaining > 0 else { continue }
             if remaining >= minimumPart {
-                for range in Self.evenRanges(offset..<size, maximum: maximumCopy) {
+                for range in S3Client.evenRanges(offset..<size, maximum: maximumCopy) {
                     parts.append(.copy(Piece(segment: segment, range: range)))
                 }
             } else {
@@ -117,21 +117,5 @@ struct S3SegmentIndex: Equatable, Sendable {
         }
         emitPending()
         return parts
-    }
-
-    /// `range` cut into the fewest pieces of at most `maximum` bytes, their lengths differing by
-    /// at most one byte (so no piece is left short).
-    static func evenRanges(_ range: Range<Int64>, maximum: Int64) -> [Range<Int64>] {
-        let length = range.upperBound - range.lowerBound
-        guard length > 0 else { return [] }
-        let count = (length + maximum - 1) / maximum
-        let base = length / count
-        let longer = length % count
-        var start = range.lowerBound
-        return (0..<count).map { index in
-            let end = start + base + (index < longer ? 1 : 0)
-            defer { start = end }
-            return start..<end
-        }
     }
 }

@@ -9,7 +9,9 @@ import Foundation
 public final class RawConnection: @unchecked Sendable {
     private let fd: Int32
 
-    public init(port: Int, timeoutSeconds: Int = 5) throws {
+    /// `timeoutSeconds` bounds each read: generous by default, because in a loaded full run
+    /// answers have taken over 5 s.
+    public init(port: Int, timeoutSeconds: Int = 30) throws {
         // Close-on-exec: a program another test starts meanwhile must not hold this connection.
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SupportError("socket failed") }

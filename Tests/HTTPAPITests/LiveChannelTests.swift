@@ -9,13 +9,12 @@ import StorageFilesystem
 import Testing
 import WharfTestSupport
 
-/// Tests over a real socket: what only Wharf's channel handlers do. Reads wait up to 30 s: in a
-/// loaded full run, answers have taken over 5 s.
+/// Tests over a real socket: what only Wharf's channel handlers do.
 @Suite struct LiveChannelTests {
     @Test func expectContinueIsAnsweredBeforeTheBodyIsSent() async throws {
         try await TestRegistry.app().test(.live) { client in
             let port = try #require(client.port)
-            let connection = try RawConnection(port: port, timeoutSeconds: 30)
+            let connection = try RawConnection(port: port)
             let body = "continued body"
             try await connection.send(
                 "POST /v2/r/blobs/uploads/?digest=\(digest(body)) HTTP/1.1\r\nHost: x\r\n"
@@ -32,7 +31,7 @@ import WharfTestSupport
     @Test func aTLSClientHelloGetsA400AndAClose() async throws {
         try await TestRegistry.app().test(.live) { client in
             let port = try #require(client.port)
-            let connection = try RawConnection(port: port, timeoutSeconds: 30)
+            let connection = try RawConnection(port: port)
             // The start of a TLS 1.2 ClientHello record, as skopeo sends it to probe for https.
             try await connection.send([0x16, 0x03, 0x01, 0x00, 0xA5, 0x01, 0x00, 0x00, 0xA1, 0x03, 0x03] + [UInt8](repeating: 7, count: 32))
             let answer = await connection.read()
@@ -67,7 +66,7 @@ import WharfTestSupport
         try await TestRegistry.app().test(.live) { client in
             let port = try #require(client.port)
             let d = try await client.pushBlob("r", bytes("in memory"))
-            let connection = try RawConnection(port: port, timeoutSeconds: 30)
+            let connection = try RawConnection(port: port)
             try await connection.send(
                 "GET /v2/r/blobs/\(d) HTTP/1.1\r\nHost: x\r\nX-Wharf-Sendfile: 0 4 /etc/passwd\r\n\r\n"
             )

@@ -33,7 +33,7 @@ struct CrashSafetyTests {
             let location = try #require(header("Location", in: start))
 
             // Announce the whole 32 MiB chunk, send 8 MiB of it, then kill the server mid-body.
-            let connection = try RawConnection(port: port, timeoutSeconds: 30)
+            let connection = try RawConnection(port: port)
             try await connection.send(
                 "PATCH \(location) HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: \(pending.count)\r\n\r\n"
             )

@@ -8,7 +8,7 @@ import WharfTestSupport
 @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
 struct OperationsTests {
     func get(_ port: Int, _ path: String, headers: String = "") async throws -> String {
-        let connection = try RawConnection(port: port, timeoutSeconds: 30)
+        let connection = try RawConnection(port: port)
         try await connection.send("GET \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\(headers)\r\n")
         return await connection.read().text
     }

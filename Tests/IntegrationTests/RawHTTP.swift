@@ -11,7 +11,7 @@ enum RawHTTP {
 
     /// Sends one request and returns the response head (and body, when small).
     static func request(_ port: Int, _ head: String, body: Data = Data()) async throws -> String {
-        let connection = try RawConnection(port: port, timeoutSeconds: 30)
+        let connection = try RawConnection(port: port)
         try await connection.send(head)
         if !body.isEmpty { try await connection.send(Array(body)) }
         return await connection.read(until: "\r\n\r\n").text
