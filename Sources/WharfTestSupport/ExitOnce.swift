@@ -26,10 +26,7 @@ final class ExitOnce: @unchecked Sendable {
 
     /// Whether `pid` has exited and nobody has reaped it yet.
     static func isZombie(_ pid: pid_t) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else {
-            return false
-        }
-        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+        Process.state(of: pid) == "Z"
     }
 
     /// Reaps `pid` if it has exited: its exit status, signals mapped to 128 + the signal as

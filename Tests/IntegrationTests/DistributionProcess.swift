@@ -51,7 +51,7 @@ final class DistributionProcess: @unchecked Sendable {
     /// SIGTERM and wait, as an operator stops `registry:2` before an upgrade.
     func stop() {
         if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        process.waitUntilExit()
+        process.waitUntilExited()
     }
 
     deinit {

@@ -50,7 +50,7 @@ final class WharfProcess: @unchecked Sendable {
     /// SIGKILL: no shutdown code runs, as in a crash or an OOM kill.
     func kill() {
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process.waitUntilExited()
     }
 
     deinit {
