@@ -15,7 +15,7 @@ extension Process {
     }
 
     /// The state letter `/proc/<pid>/stat` gives (`R`, `S`, `Z` for a zombie...), nil once gone.
-    static func state(of pid: pid_t) -> Character? {
+    public static func state(of pid: pid_t) -> Character? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else {
             return nil
         }

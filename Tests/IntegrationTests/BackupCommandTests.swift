@@ -161,17 +161,27 @@ struct BackupCommandTests {
         }
     }
 
-    /// Polls until `condition` holds, then SIGKILLs `process`; false if it ended first.
-    func kill(_ process: Process, when condition: () -> Bool) async throws -> Bool {
-        while process.isRunning {
-            if condition() {
-                Foundation.kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                return process.terminationReason == .uncaughtSignal
+    /// Polls until `condition` holds, then SIGKILLs `process`; false if it ended first. The poll
+    /// runs on a thread of its own: on the cooperative pool, a busy full run delayed it past the
+    /// moment the condition held.
+    func kill(_ process: Process, when condition: @escaping @Sendable () -> Bool) async throws -> Bool {
+        let pid = process.processIdentifier
+        let killed = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                while Process.state(of: pid).map({ $0 != "Z" && $0 != "X" }) ?? false {
+                    if condition() {
+                        Foundation.kill(pid, SIGKILL)
+                        continuation.resume(returning: true)
+                        return
+                    }
+                    usleep(1_000)
+                }
+                continuation.resume(returning: false)
             }
-            try await Task.sleep(for: .milliseconds(2))
         }
-        return false
+        guard killed else { return false }
+        process.waitUntilExit()
+        return process.terminationReason == .uncaughtSignal
     }
 
     func start(_ arguments: [String], in directory: String) throws -> Process {
