@@ -12,8 +12,8 @@ public struct AccessController: Sendable {
 
     /// The outcome for one request.
     public enum Decision: Sendable, Equatable {
-        /// Allowed; `subject` is the token's `sub` (nil for anonymous tokens).
-        case allowed(subject: String?)
+        /// Allowed, with the verified claims (`subject` is nil for anonymous tokens).
+        case allowed(TokenClaims)
         /// Refused with 401: the challenge header and a reason for the error body.
         case challenge(header: String, reason: String)
     }
@@ -37,7 +37,7 @@ public struct AccessController: Sendable {
                 reason: "the token does not grant " + missing.map(\.description).joined(separator: ", ")
             )
         }
-        return .allowed(subject: claims.subject)
+        return .allowed(claims)
     }
 
     /// Whether the token's `access` grants `access`: same type and exact name, the action or `*`.

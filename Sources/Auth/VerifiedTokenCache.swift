@@ -12,8 +12,8 @@ final class VerifiedTokenCache: Sendable {
 
     func get(_ fingerprint: [UInt8], now: Int64, leeway: Int64) -> TokenClaims? {
         guard let claims = entries.withLockedValue({ $0[fingerprint] }) else { return nil }
-        guard let expiry = claims.expiresAt, now <= expiry + leeway else { return nil }
-        if let notBefore = claims.notBefore, now + leeway < notBefore { return nil }
+        guard !TokenLifetime.isExpired(claims, now: now, leeway: leeway), !TokenLifetime.isNotYetValid(claims, now: now, leeway: leeway)
+        else { return nil }
         return claims
     }
 

@@ -21,8 +21,13 @@ enum AuthorizerFactory {
                 )
             }
             let keys = try TrustedKeySet(certificateBundlePEM: try ownIssuer.keyPair.certificatePEM())
-            let policy = TokenVerifier.Policy(issuer: ownIssuer.issuer.issuer, service: ownIssuer.issuer.service, algorithms: ["RS256"])
-            return TokenAuthorizer(controller: AccessController(realm: nil, verifier: try TokenVerifier(policy: policy, keys: keys)))
+            let policy = TokenVerifier.Policy(
+                issuer: ownIssuer.issuer.issuer, service: ownIssuer.issuer.service, algorithms: ["RS256"], acceptsX5C: false
+            )
+            return TokenAuthorizer(
+                controller: AccessController(realm: nil, verifier: try TokenVerifier(policy: policy, keys: keys)),
+                identity: ScopeGrantor(store: ownIssuer.store)
+            )
         }
     }
 
