@@ -51,11 +51,13 @@ public struct RegistryMiddleware: RouterMiddleware {
         var response: Response
         do {
             let base = origin.requestBase(for: request.head, peer: context.remoteAddress)
-            try await authorizer.authorize(route, request: request, origin: base ?? origin.baseURL(for: request.head, peer: nil))
+            let caller = try await authorizer.authorize(
+                route, request: request, origin: base ?? origin.baseURL(for: request.head, peer: nil), peer: context.remoteAddress
+            )
             if readOnly, [.post, .put, .patch, .delete].contains(request.method) {
                 throw RegistryError(.unsupported, detail: "the registry is in read-only mode (storage.maintenance.readonly); reads work")
             }
-            response = try await dispatch(route, request: request, base: base)
+            response = try await dispatch(route, request: request, base: base, caller: caller)
         } catch let error as RegistryError {
             response = ErrorResponse.response(error, method: request.method)
         } catch let refusal as AccessRefusal {
@@ -79,7 +81,7 @@ public struct RegistryMiddleware: RouterMiddleware {
     }
 
     /// Runs the endpoint; `base` makes `Location` headers absolute.
-    private func dispatch(_ route: RegistryRoute, request: Request, base: String?) async throws -> Response {
+    private func dispatch(_ route: RegistryRoute, request: Request, base: String?, caller: RegistryCaller) async throws -> Response {
         let method = request.method
         if method == .options {
             return Response(status: .ok, headers: [.allow: allowed(route), .contentLength: "0"])
@@ -104,7 +106,7 @@ public struct RegistryMiddleware: RouterMiddleware {
         case (.blob(let name, let digest), .delete):
             return try await blobs.delete(name, digest: digest)
         case (.uploads(let name), .post):
-            return try await uploads.start(name, request: request, base: base)
+            return try await uploads.start(name, request: request, base: base, caller: caller)
         case (.upload(let name, let id), .get):
             return try await uploads.status(name, id: id, base: base)
         case (.upload(let name, let id), .patch):

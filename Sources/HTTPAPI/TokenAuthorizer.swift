@@ -1,18 +1,23 @@
 import Auth
 import HTTPTypes
 import Hummingbird
+import Identity
 import OCI
 
 /// The registry half of token auth: every `/v2` request needs a Bearer token granting what
 /// its route needs; otherwise 401 `UNAUTHORIZED` with a `WWW-Authenticate` challenge.
 public struct TokenAuthorizer: RegistryAuthorizer {
     let controller: AccessController
+    /// Wharf's own identity, when this process issues the tokens it verifies: it answers what
+    /// the token's subject may pull beyond the scopes the token names.
+    let identity: ScopeGrantor?
 
-    public init(controller: AccessController) {
+    public init(controller: AccessController, identity: ScopeGrantor? = nil) {
         self.controller = controller
+        self.identity = identity
     }
 
-    public func authorize(_ route: RegistryRoute, request: Request, origin: String) async throws {
+    public func authorize(_ route: RegistryRoute, request: Request, origin: String, peer: String?) async throws -> RegistryCaller {
         var source: String?
         if case .uploads = route, request.method == .post {
             let query = request.uri.queryParameters
@@ -21,13 +26,24 @@ public struct TokenAuthorizer: RegistryAuthorizer {
         let required = AccessRequirement.accesses(for: route, method: request.method, mountSource: source)
         let realm = controller.realm == nil ? origin + "/jwt/auth" : ""
         switch await controller.decide(authorization: request.headers[.authorization], required: required, requestRealm: realm) {
-        case .allowed:
-            return
+        case .allowed(let claims):
+            return caller(claims)
         case .challenge(let header, let reason):
             throw AccessRefusal(
                 error: RegistryError(.unauthorized, detail: reason),
                 headers: [.wwwAuthenticate: header]
             )
+        }
+    }
+
+    /// Pull on another repository: named with `pull` in the token, or granted to the token's
+    /// subject by Wharf's own identity.
+    private func caller(_ claims: TokenClaims) -> RegistryCaller {
+        let identity = identity
+        return RegistryCaller(principal: claims.subject) { repository in
+            if AccessController.grants(claims, .repository(repository.value, "pull")) { return true }
+            guard let identity else { return false }
+            return try await identity.mayPull(repository.value, subject: claims.subject)
         }
     }
 }

@@ -9,7 +9,7 @@ struct UploadController: Sendable {
     let services: RegistryServices
     let origin: PublicOrigin
 
-    func start(_ name: RepositoryName, request: Request, base: String?) async throws -> Response {
+    func start(_ name: RepositoryName, request: Request, base: String?, caller: RegistryCaller) async throws -> Response {
         let query = request.uri.queryParameters
         if let mount = query["mount"] {
             let digest = try Digest(parsing: String(mount))
@@ -17,7 +17,7 @@ struct UploadController: Sendable {
             if let from = query["from"] {
                 mounted = try await services.blobs.mount(digest, from: try RepositoryName(String(from)), into: name)
             } else {
-                mounted = try await services.blobs.mountAnywhere(digest, into: name)
+                mounted = try await services.blobs.mountAnywhere(digest, into: name, readableBy: caller.mayPull)
             }
             if mounted { return created(name, digest: digest, base: base) }
         } else if let digest = query["digest"] {

@@ -1,4 +1,5 @@
 import Auth
+import Foundation
 import OCI
 
 /// Decides the `access` claim of a token: for each requested scope, the actions the principal
@@ -37,6 +38,25 @@ public struct ScopeGrantor: Sendable {
             ))
         }
         return granted
+    }
+
+    /// Whether the subject of a token this issuer signed may pull `repository` now: for
+    /// decisions the token's own scopes do not cover (the source of an automatic mount). The
+    /// subject is looked up again, so a user blocked or a token revoked since is refused.
+    public func mayPull(_ repository: String, subject: String?, now: Double = Date().timeIntervalSince1970) async throws -> Bool {
+        guard let principal = try await principal(subject: subject, now: now) else { return false }
+        let granted = try await grant([ResourceScope(type: "repository", name: repository, actions: ["pull"])], to: principal)
+        return !granted.isEmpty
+    }
+
+    /// The principal a token's `sub` names: a user (as by password: pulls need no more than
+    /// the role, and a token without `read_registry` cannot pull what it mounted anyway), a
+    /// usable deploy token, or anonymous for no subject.
+    private func principal(subject: String?, now: Double) async throws -> Principal? {
+        guard let subject else { return .anonymous }
+        if let user = try await store.user(named: subject) { return user.isBlocked ? nil : .user(user, scopes: nil) }
+        if let token = try await store.deployToken(username: subject), token.isUsable(at: now) { return .deployToken(token) }
+        return nil
     }
 
     /// A repository is named by its project's path plus at most two more components.

@@ -53,6 +53,12 @@ public final class InMemoryMetadataStore: MetadataStore {
         }
     }
 
+    public func repositories(linking digest: Digest, limit: Int) async throws -> [RepositoryName] {
+        state.withLockedValue { state in
+            Array(state.links.filter { $0.value.contains(digest) }.keys.sorted { $0.value < $1.value }.prefix(limit))
+        }
+    }
+
     public func unlinkBlob(_ digest: Digest, from repository: RepositoryName) async throws -> Bool {
         state.withLockedValue { state in
             state.links[repository]?.remove(digest) != nil

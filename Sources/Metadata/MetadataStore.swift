@@ -25,6 +25,9 @@ public protocol MetadataStore: Sendable {
     /// Links a blob already known to the registry into `repository`; false when it is unknown.
     func linkBlob(_ digest: Digest, into repository: RepositoryName) async throws -> Bool
 
+    /// Repositories linking the blob, in lexical order, at most `limit`.
+    func repositories(linking digest: Digest, limit: Int) async throws -> [RepositoryName]
+
     /// Removes a blob's link from `repository`; false when it was not linked.
     func unlinkBlob(_ digest: Digest, from repository: RepositoryName) async throws -> Bool
 

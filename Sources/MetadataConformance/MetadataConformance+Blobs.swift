@@ -36,5 +36,16 @@ extension MetadataConformance {
             try require(try await store.blob(blob.digest, in: Fixture.repo("b")) != nil, "other repository lost its link")
             try require(!(try await store.unlinkBlob(blob.digest, from: Fixture.repo("a"))), "second unlink reported a link")
         },
+        Case(name: "repositories linking a blob are listed in order, bounded") { store in
+            let blob = Fixture.blob("shared")
+            for name in ["c/x", "a/x", "b/x"] { try await store.commitBlob(blob, in: Fixture.repo(name)) }
+            try await store.commitBlob(Fixture.blob("other"), in: Fixture.repo("d/x"))
+            let all = try await store.repositories(linking: blob.digest, limit: 10).map(\.value)
+            try require(all == ["a/x", "b/x", "c/x"], "linking repositories were \(all)")
+            try require(try await store.repositories(linking: blob.digest, limit: 2).count == 2, "limit ignored")
+            _ = try await store.unlinkBlob(blob.digest, from: Fixture.repo("a/x"))
+            let after = try await store.repositories(linking: blob.digest, limit: 10).map(\.value)
+            try require(after == ["b/x", "c/x"], "an unlinked repository is still listed: \(after)")
+        },
     ]
 }

@@ -91,6 +91,20 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
+    public func repositories(linking digest: Digest, limit: Int) async throws -> [RepositoryName] {
+        try read { db in
+            try String.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT r.name FROM repository_blobs l JOIN repositories r ON r.id = l.repository_id
+                        WHERE l.digest = ? ORDER BY r.name LIMIT ?
+                        """
+                ),
+                arguments: [digest.description, limit]
+            ).compactMap { try? RepositoryName($0) }
+        }
+    }
+
     public func unlinkBlob(_ digest: Digest, from repository: RepositoryName) async throws -> Bool {
         try await database.write { db in
             try db.cachedStatement(

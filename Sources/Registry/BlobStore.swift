@@ -38,9 +38,19 @@ public struct BlobStore: Sendable {
         return try await link(digest, into: target)
     }
 
-    /// Links a blob the registry already holds into `target` without naming a source.
-    public func mountAnywhere(_ digest: Digest, into target: RepositoryName) async throws -> Bool {
-        try await link(digest, into: target)
+    /// Repositories an automatic mount looks at for a source the caller may read.
+    static let mountCandidates = 64
+
+    /// Links a blob into `target` without a named source (`?mount=` without `from`): only
+    /// from a repository that links it and that the caller may pull. A digest is not a
+    /// credential; false (the client uploads) when no readable repository holds the blob.
+    public func mountAnywhere(
+        _ digest: Digest, into target: RepositoryName, readableBy mayPull: (RepositoryName) async throws -> Bool
+    ) async throws -> Bool {
+        for source in try await metadata.repositories(linking: digest, limit: Self.mountCandidates) where try await mayPull(source) {
+            return try await mount(digest, from: source, into: target)
+        }
+        return false
     }
 
     private func link(_ digest: Digest, into target: RepositoryName) async throws -> Bool {

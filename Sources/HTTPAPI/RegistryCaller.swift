@@ -1,0 +1,25 @@
+import OCI
+
+/// Who is calling, as far as decisions beyond the route's own accesses need it: a name for
+/// per-principal limits, and whether the caller may pull some other repository (the source of
+/// an automatic mount). A digest is not a credential: a blob is taken from a repository only
+/// when the caller may read that repository.
+public struct RegistryCaller: Sendable {
+    /// The token's subject, or the client address when nobody signed in.
+    public let principal: String?
+    private let pullCheck: @Sendable (RepositoryName) async throws -> Bool
+
+    public init(principal: String?, mayPull: @escaping @Sendable (RepositoryName) async throws -> Bool) {
+        self.principal = principal
+        self.pullCheck = mayPull
+    }
+
+    public func mayPull(_ repository: RepositoryName) async throws -> Bool {
+        try await pullCheck(repository)
+    }
+
+    /// An open registry: everyone may read everything, so automatic mounts take any blob.
+    public static func open(address: String?) -> RegistryCaller {
+        RegistryCaller(principal: address.map { "address:" + $0 }, mayPull: { _ in true })
+    }
+}
