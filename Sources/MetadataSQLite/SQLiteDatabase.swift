@@ -1,4 +1,9 @@
+import Foundation
 import GRDB
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The one SQLite file (WAL) holding registry metadata and identity data, migrated on open.
 public final class SQLiteDatabase: Sendable {
@@ -21,8 +26,22 @@ public final class SQLiteDatabase: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
         }
+        try Self.restrictToOwner(path)
         pool = try DatabasePool(path: path, configuration: configuration)
         try SQLiteSchema.migrator.migrate(pool)
+    }
+
+    /// The database holds bcrypt hashes and token digests: the file is created 0600 before
+    /// SQLite opens it (SQLite gives `-wal` and `-shm` the database file's mode), and files an
+    /// older Wharf created with the umask's mode are narrowed.
+    static func restrictToOwner(_ path: String) throws {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw DatabaseError(resultCode: .SQLITE_CANTOPEN, message: "cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { Glibc.close(descriptor) }
+        _ = fchmod(descriptor, 0o600)
+        for companion in [path + "-wal", path + "-shm"] { _ = chmod(companion, 0o600) }
     }
 
     public func close() throws {

@@ -3,7 +3,8 @@ import Identity
 import Logging
 
 /// GitLab's first start: on an empty user table, an admin `root` with a random password,
-/// written to `<root>/initial_root_password` (mode 0600) and announced once in the log.
+/// written to `<root>/initial_root_password` (mode 0600 from its creation). The log names the
+/// file, never the password: logs are shipped and kept where the file is not.
 enum InitialRootUser {
     static let fileName = "initial_root_password"
 
@@ -12,9 +13,7 @@ enum InitialRootUser {
         let password = try await admin.createUser(username: "root", password: nil, isAdmin: true).secret
         let path = root + "/" + fileName
         let text = "# The password of the admin user root, made on first start. Change it and delete this file.\nPassword: \(password)\n"
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw WharfStartupError("cannot write \(path)")
-        }
-        logger.notice("created the admin user root; its password is in \(path) (shown once)", metadata: ["password": "\(password)"])
+        try SecretFile.write(text, to: path)
+        logger.notice("created the admin user root; its password is in \(path) (mode 0600)")
     }
 }

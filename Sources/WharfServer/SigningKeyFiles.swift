@@ -34,16 +34,16 @@ public enum SigningKeyFiles {
         }
     }
 
-    /// Writes the key (mode 0600) and the certificate (0644), creating their directories.
+    /// Writes the key (mode 0600 from its creation) and the certificate (0644), creating
+    /// missing directories with mode 0700.
     public static func write(_ pair: SigningKeyPair, keyPath: String, certificatePath: String) throws {
-        let manager = FileManager.default
         for path in [keyPath, certificatePath] {
-            try manager.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try SecretFile.makePrivateDirectory((path as NSString).deletingLastPathComponent)
         }
-        guard manager.createFile(atPath: keyPath, contents: Data(pair.privateKeyPEM.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw WharfStartupError("cannot write the signing key to \(keyPath)")
-        }
-        guard manager.createFile(atPath: certificatePath, contents: Data(try pair.certificatePEM().utf8), attributes: [.posixPermissions: 0o644]) else {
+        try SecretFile.write(pair.privateKeyPEM, to: keyPath)
+        guard FileManager.default.createFile(
+            atPath: certificatePath, contents: Data(try pair.certificatePEM().utf8), attributes: [.posixPermissions: 0o644]
+        ) else {
             throw WharfStartupError("cannot write the certificate to \(certificatePath)")
         }
     }

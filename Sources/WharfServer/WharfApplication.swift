@@ -25,9 +25,15 @@ public enum WharfApplication {
     ) async throws -> [any Service] {
         let root = configuration.storage.rootDirectory
         do {
-            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            try SecretFile.makePrivateDirectory(root)
         } catch {
             throw WharfStartupError("cannot create the root directory \(root): \(error.localizedDescription)")
+        }
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: root)[.posixPermissions]) as? Int, mode & 0o077 != 0 {
+            logger.warning(
+                "the data directory is readable by other users: blobs of private projects are exposed on this host; run chmod 700 on it",
+                metadata: ["directory": "\(root)", "mode": "\(String(mode, radix: 8))"]
+            )
         }
         let lock: DataDirectoryLock?
         do {
