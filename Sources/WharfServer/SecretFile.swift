@@ -26,9 +26,17 @@ public enum SecretFile {
         guard fsync(descriptor) == 0 else { throw failure("cannot sync", path) }
     }
 
-    /// Creates `path` and missing parents with mode 0700 (an existing directory is left as it is).
+    /// Creates `path` and missing parents by `mkdir(2)` with mode 0700 (Foundation makes them
+    /// with 0777 and narrows them afterwards); an existing directory is left as it is.
     public static func makePrivateDirectory(_ path: String) throws {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw WharfStartupError("\(path) exists and is not a directory") }
+            return
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path { try makePrivateDirectory(parent) }
+        guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw failure("cannot create", path) }
     }
 
     private static func failure(_ what: String, _ path: String) -> WharfStartupError {
