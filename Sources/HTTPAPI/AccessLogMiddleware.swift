@@ -30,9 +30,10 @@ public struct AccessLogMiddleware: RouterMiddleware {
             throw error
         }
         response.headers[HTTPField.Name("X-Request-Id")!] = context.id
-        if let length = request.headers[.contentLength].flatMap({ Int64($0) }) { bytesIn.increment(by: length) }
+        // swift-metrics traps on a negative increment; the header is the client's.
+        if let length = request.headers[.contentLength].flatMap({ Int64($0) }), length > 0 { bytesIn.increment(by: length) }
         let sent = response.headers[.contentLength].flatMap { Int64($0) } ?? 0
-        if request.method != .head { bytesOut.increment(by: sent) }
+        if request.method != .head, sent > 0 { bytesOut.increment(by: sent) }
         log(request, context: context, status: response.status.code, bytes: sent, start: start)
         return response
     }

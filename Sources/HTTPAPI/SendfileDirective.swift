@@ -14,8 +14,8 @@ public struct SendfileDirective: Sendable, Equatable {
     public init?(headerValue: String) {
         let parts = headerValue.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, let start = Int64(parts[0]), let length = Int64(parts[1]), start >= 0, length >= 0,
-            parts[2].first == "/"
+            case (let end, false) = start.addingReportingOverflow(length), parts[2].first == "/"
         else { return nil }
-        self.init(path: String(parts[2]), range: start..<(start + length))
+        self.init(path: String(parts[2]), range: start..<end)
     }
 }

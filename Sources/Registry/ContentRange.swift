@@ -1,7 +1,8 @@
 import OCI
 
 /// The `Content-Range` of an upload chunk: `<start>-<end>` as the spec writes it, also
-/// accepted as `bytes <start>-<end>[/<total>|/*]` as some clients send it. Both ends inclusive.
+/// accepted as `bytes <start>-<end>[/<total>|/*]` as some clients send it. Both ends inclusive;
+/// `end` stays below `Int64.max`, so `length` cannot overflow.
 public struct ContentRange: Sendable, Equatable {
     public let start: Int64
     public let end: Int64
@@ -23,7 +24,7 @@ public struct ContentRange: Sendable, Equatable {
             text = text[..<slash]
         }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, let start = Int64(parts[0]), let end = Int64(parts[1]), start >= 0, end >= start else {
+        guard parts.count == 2, let start = Int64(parts[0]), let end = Int64(parts[1]), start >= 0, end >= start, end < .max else {
             throw Self.invalid(header)
         }
         self.start = start
@@ -32,7 +33,7 @@ public struct ContentRange: Sendable, Equatable {
 
     private static func invalid(_ header: String) -> RegistryError {
         RegistryError(
-            .rangeInvalid, detail: "Content-Range \"\(header.prefix(80))\" is not <start>-<end> with start <= end"
+            .rangeInvalid, detail: "Content-Range \"\(header.prefix(80))\" is not <start>-<end> with 0 <= start <= end < 2^63-1"
         )
     }
 }

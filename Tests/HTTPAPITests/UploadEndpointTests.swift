@@ -75,6 +75,26 @@ import Testing
         }
     }
 
+    /// The reported remote crash: `end - start + 1` overflowed. Now 416, on PATCH and PUT, and
+    /// the upload goes on.
+    @Test func aContentRangeEndingAtInt64MaxIs416() async throws {
+        try await TestRegistry.app().test(.router) { client in
+            let location = try await start(client)
+            for header in ["0-9223372036854775807", "bytes 0-9223372036854775807/*", "0-99999999999999999999"] {
+                let patch = try await client.execute(uri: location, method: .patch, headers: [.contentRange: header], body: bytes("x"))
+                #expect(patch.status == .rangeNotSatisfiable, "\(header)")
+                let put = try await client.execute(
+                    uri: location + "?digest=\(digest("x"))", method: .put, headers: [.contentRange: header], body: bytes("x")
+                )
+                #expect(put.status == .rangeNotSatisfiable, "\(header)")
+            }
+            let status = try await client.execute(uri: location, method: .get)
+            #expect(status.status == .noContent)
+            let put = try await client.execute(uri: location + "?digest=\(digest("x"))", method: .put, body: bytes("x"))
+            #expect(put.status == .created)
+        }
+    }
+
     @Test func contentRangeDisagreeingWithContentLengthIs416() async throws {
         try await TestRegistry.app().test(.router) { client in
             let location = try await start(client)
