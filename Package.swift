@@ -94,7 +94,7 @@ let package = Package(
         .target(
             name: "Identity",
             dependencies: [
-                "Auth", "OCI", crypto, nioConcurrency, .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), .product(name: "CryptoExtras", package: "swift-crypto"),
+                "Auth", "OCI", crypto, nioConcurrency, nioPosix, .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"), .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],

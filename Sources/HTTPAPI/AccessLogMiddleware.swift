@@ -12,12 +12,15 @@ public struct AccessLogMiddleware: RouterMiddleware {
 
     let logger: Logger
     let enabled: Bool
+    /// Names the real client behind trusted proxies.
+    let origin: PublicOrigin
     let bytesIn = Counter(label: "wharf_http_request_bytes_total")
     let bytesOut = Counter(label: "wharf_http_response_bytes_total")
 
-    public init(logger: Logger, enabled: Bool) {
+    public init(logger: Logger, enabled: Bool, origin: PublicOrigin = PublicOrigin()) {
         self.logger = logger
         self.enabled = enabled
+        self.origin = origin
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -47,6 +50,7 @@ public struct AccessLogMiddleware: RouterMiddleware {
             metadata: [
                 "request_id": "\(context.id)", "status": "\(status)", "duration_ms": "\(String(format: "%.2f", milliseconds))",
                 "bytes": "\(bytes)", "peer": "\(context.remoteAddress ?? "-")",
+                "client": "\(origin.clientAddress(for: request.head, peer: context.remoteAddress) ?? "-")",
                 "user_agent": "\(request.headers[.userAgent] ?? "-")",
             ]
         )

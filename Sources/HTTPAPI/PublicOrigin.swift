@@ -40,6 +40,29 @@ public struct PublicOrigin: Sendable {
         return "\(scheme)://\(host)"
     }
 
+    /// The client's address: the peer, or behind trusted proxies the nearest address in
+    /// `X-Forwarded-For` that is not one of them (what a client writes further left is not
+    /// believed). Rate limits and logs use it, so one client behind nginx is not everyone.
+    public func clientAddress(for head: HTTPRequest, peer: String?) -> String? {
+        guard let peer, trustedProxies.contains(peer), let header = head.headerFields[HTTPField.Name("X-Forwarded-For")!] else {
+            return peer
+        }
+        var client = peer
+        for hop in header.split(separator: ",").reversed() {
+            let address = hop.trimmingCharacters(in: .whitespaces)
+            guard Self.looksLikeAddress(address) else { break }
+            client = address
+            if !trustedProxies.contains(address) { break }
+        }
+        return client
+    }
+
+    /// IPv4 or IPv6 text, nothing else (no ports, names or log-line tricks).
+    static func looksLikeAddress(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 45
+            && text.utf8.allSatisfy { ($0 >= 48 && $0 <= 58) || ($0 >= 97 && $0 <= 102) || ($0 >= 65 && $0 <= 70) || $0 == 46 }
+    }
+
     /// A `Location` value for `path`: absolute on the request's base (Distribution's default,
     /// so behind a trusted proxy it names the public host), relative with `http.relativeurls`.
     public func location(_ path: String, base: String?) -> String {

@@ -11,7 +11,8 @@ import OCI
 /// `GET /jwt/auth`, as GitLab serves it: Basic credentials (a password, a personal access token
 /// or a deploy token) or none for anonymous pulls; `service` must be this registry's; every
 /// `scope` parameter (repeated, or space-separated) is granted what the principal may do.
-/// Failed logins are rate-limited per username and per address, and logged without the secret.
+/// Failed logins are rate-limited per client address and per username from it (never per
+/// username alone), and logged with the client's address, never the secret.
 public struct TokenEndpoint: Sendable {
     let authenticator: Authenticator
     let grantor: ScopeGrantor
@@ -39,7 +40,8 @@ public struct TokenEndpoint: Sendable {
         }
     }
 
-    public func respond(_ request: Request, remoteAddress: String?) async throws -> Response {
+    /// `clientAddress` is the real client's (behind a trusted proxy, from `X-Forwarded-For`).
+    public func respond(_ request: Request, clientAddress: String?) async throws -> Response {
         let query = request.uri.queryParameters
         guard let service = query["service"].map(String.init), service == issuer.service else {
             return ErrorResponse.response(
@@ -53,9 +55,9 @@ public struct TokenEndpoint: Sendable {
             guard let (username, secret) = Self.basicCredentials(header) else {
                 return unauthorized("the Authorization header is not Basic credentials", request: request)
             }
-            let keys = ["user:" + username, "address:" + (remoteAddress ?? "unknown")]
-            if let wait = limiter.retryAfter(keys, now: now.timeIntervalSince1970) {
-                logger.warning("login refused: too many failures", metadata: ["username": "\(username)", "address": "\(remoteAddress ?? "-")"])
+            let address = clientAddress ?? "unknown"
+            if let wait = limiter.retryAfter(username: username, address: address, now: now.timeIntervalSince1970) {
+                logger.warning("login refused: too many failures", metadata: ["username": "\(username.prefix(64))", "address": "\(address)"])
                 return ErrorResponse.response(
                     RegistryError(.tooManyRequests, detail: "too many failed logins; retry in \(wait) s"), method: request.method,
                     headers: [.retryAfter: String(wait)]
@@ -63,9 +65,9 @@ public struct TokenEndpoint: Sendable {
             }
             guard let authenticated = try await authenticator.authenticate(username: username, secret: secret, now: now.timeIntervalSince1970)
             else {
-                limiter.recordFailure(keys, now: now.timeIntervalSince1970)
+                limiter.recordFailure(username: username, address: address, now: now.timeIntervalSince1970)
                 loginFailures.increment()
-                logger.notice("login failed", metadata: ["username": "\(username)", "address": "\(remoteAddress ?? "-")"])
+                logger.notice("login failed", metadata: ["username": "\(username.prefix(64))", "address": "\(address)"])
                 return unauthorized("HTTP Basic: Access denied. The username, password or token is wrong, expired, revoked or blocked", request: request)
             }
             principal = authenticated

@@ -2,7 +2,8 @@ import Foundation
 
 /// Turns Basic credentials into a principal, as GitLab's registry login does: a password, a
 /// personal access token (the user's own), or a deploy token with its username. Blocked users,
-/// revoked and expired tokens are refused. Nil means the credentials are not valid.
+/// revoked and expired tokens are refused. Nil means the credentials are not valid; every
+/// refusal costs one bcrypt, so timing does not tell which part was wrong.
 public struct Authenticator: Sendable {
     let store: any IdentityStore
     let passwords: PasswordHasher
@@ -15,17 +16,17 @@ public struct Authenticator: Sendable {
     public func authenticate(username: String, secret: String, now: Double) async throws -> Principal? {
         guard !username.isEmpty, !secret.isEmpty else { return nil }
         if let user = try await store.user(named: username) {
-            guard !user.isBlocked else { return nil }
-            if let token = try await store.personalAccessToken(digest: SecretGenerator.digest(secret)) {
-                guard token.userID == user.id, token.isUsable(at: now) else { return nil }
-                return .user(user, scopes: token.scopes)
+            if !user.isBlocked, let token = try await store.personalAccessToken(digest: SecretGenerator.digest(secret)) {
+                if token.userID == user.id, token.isUsable(at: now) { return .user(user, scopes: token.scopes) }
+            } else if !user.isBlocked {
+                return try await passwords.verify(secret, hash: user.passwordHash, now: now) ? .user(user, scopes: nil) : nil
             }
-            return passwords.verify(secret, hash: user.passwordHash, now: now) ? .user(user, scopes: nil) : nil
-        }
-        if let token = try await store.deployToken(username: username) {
-            guard token.isUsable(at: now), Self.equal(token.tokenDigest, SecretGenerator.digest(secret)) else { return nil }
+        } else if let token = try await store.deployToken(username: username), token.isUsable(at: now),
+            Self.equal(token.tokenDigest, SecretGenerator.digest(secret))
+        {
             return .deployToken(token)
         }
+        try await passwords.verifyNothing(secret)
         return nil
     }
 

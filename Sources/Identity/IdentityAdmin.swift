@@ -28,14 +28,14 @@ public struct IdentityAdmin: Sendable {
     public func createUser(username: String, password: String?, isAdmin: Bool) async throws -> Created<User> {
         let secret = password ?? SecretGenerator.make(length: 24)
         guard secret.count >= 8 else { throw IdentityError.invalidInput("a password has at least 8 characters") }
-        let user = try await store.createUser(username: username, passwordHash: passwords.hash(secret), isAdmin: isAdmin, now: clock())
+        let user = try await store.createUser(username: username, passwordHash: try await passwords.hash(secret), isAdmin: isAdmin, now: clock())
         return Created(record: user, secret: secret)
     }
 
     public func setPassword(username: String, password: String) async throws {
         guard password.count >= 8 else { throw IdentityError.invalidInput("a password has at least 8 characters") }
         var user = try await requireUser(username)
-        user.passwordHash = passwords.hash(password)
+        user.passwordHash = try await passwords.hash(password)
         try await store.updateUser(user)
     }
 

@@ -1,32 +1,53 @@
 import Crypto
 import HummingbirdBcrypt
 import NIOConcurrencyHelpers
+import NIOPosix
 
-/// bcrypt (hummingbird-auth) for stored passwords, with a short memory of recent successful
-/// checks: a CI job logs in for every pull and push, and bcrypt is meant to be slow. The memory
-/// is keyed by the stored hash too, so a changed password is checked afresh.
+/// bcrypt (hummingbird-auth) for stored passwords, on NIO's blocking thread pool: bcrypt is
+/// meant to be slow, and on the two threads of the cooperative pool one login would stall half
+/// the server. A short memory of recent successful checks spares a CI job that logs in for
+/// every pull and push; it is keyed by the stored hash too, so a changed password is checked
+/// afresh.
 public final class PasswordHasher: Sendable {
     public let cost: UInt8
     private let recent = NIOLockedValueBox<[[UInt8]: Double]>([:])
     private let memorySeconds: Double
+    /// A hash of nothing anyone knows, checked when there is no real one (unknown or blocked
+    /// users, wrong tokens), so a failed login costs one bcrypt whatever made it fail.
+    private let dummyHash: String
+    private let checks = NIOLockedValueBox(0)
 
     public init(cost: UInt8 = 10, memorySeconds: Double = 300) {
         self.cost = cost
         self.memorySeconds = memorySeconds
+        self.dummyHash = Bcrypt.hash(SecretGenerator.make(prefix: "dummy-"), cost: cost)
     }
 
-    public func hash(_ password: String) -> String {
-        Bcrypt.hash(password, cost: cost)
+    /// bcrypt checks made (real and dummy), for tests of equal login cost.
+    public var bcryptChecks: Int { checks.withLockedValue { $0 } }
+
+    public func hash(_ password: String) async throws -> String {
+        let cost = cost
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
     }
 
-    public func verify(_ password: String, hash: String, now: Double) -> Bool {
+    public func verify(_ password: String, hash: String, now: Double) async throws -> Bool {
         let key = Array(SHA256.hash(data: Array((hash + "\u{0}" + password).utf8)))
         if let until = recent.withLockedValue({ $0[key] }), now < until { return true }
-        guard Bcrypt.verify(password, hash: hash) else { return false }
+        checks.withLockedValue { $0 += 1 }
+        guard try await NIOThreadPool.singleton.runIfActive({ Bcrypt.verify(password, hash: hash) }) else { return false }
         recent.withLockedValue { entries in
             if entries.count > 10_000 { entries = entries.filter { $0.value > now } }
             entries[key] = now + memorySeconds
         }
         return true
+    }
+
+    /// Spends the time of one real check and fails: login timing does not tell an unknown
+    /// username from a known one.
+    public func verifyNothing(_ password: String) async throws {
+        let dummyHash = dummyHash
+        checks.withLockedValue { $0 += 1 }
+        _ = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: dummyHash) }
     }
 }

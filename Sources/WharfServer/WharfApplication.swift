@@ -49,16 +49,17 @@ public enum WharfApplication {
         let issuesTokens = configuration.role == .auth || (configuration.role == .all && configuration.auth != .disabled)
         let identity: IdentityRuntime? = issuesTokens ? try await IdentityRuntime.start(configuration, database: database, logger: logger) : nil
         var registry: RegistryMiddleware?
+        let origin = PublicOrigin(
+            configuredBase: configuration.http.host, relativeURLs: configuration.http.relativeURLs,
+            trustedProxies: Set(configuration.http.trustedProxies), tls: configuration.http.tls != nil
+        )
         let driver = try StorageFactory.driver(configuration)
         let metadata = SQLiteMetadataStore(database: database)
         if configuration.role != .auth {
             registry = RegistryMiddleware(
                 services: RegistryServices(driver: driver, metadata: metadata, options: registryOptions(configuration), logger: logger),
                 authorizer: try AuthorizerFactory.make(configuration, ownIssuer: identity),
-                origin: PublicOrigin(
-                    configuredBase: configuration.http.host, relativeURLs: configuration.http.relativeURLs,
-                    trustedProxies: Set(configuration.http.trustedProxies), tls: configuration.http.tls != nil
-                ),
+                origin: origin,
                 readOnly: configuration.storage.readOnly
             )
         }
@@ -79,7 +80,7 @@ public enum WharfApplication {
         services.append(application(
             Parts(
                 registry: registry, tokenEndpoint: identity?.endpoint, adminAPI: identity?.adminAPI, health: health,
-                accessLog: configuration.log.accessLog
+                accessLog: configuration.log.accessLog, origin: origin
             ),
             server: listener.builder, address: .hostname(configuration.http.addr.host, port: configuration.http.addr.port),
             logger: logger
@@ -96,7 +97,7 @@ public enum WharfApplication {
         application(
             Parts(
                 registry: RegistryMiddleware(services: services, authorizer: authorizer, origin: origin, readOnly: readOnly),
-                tokenEndpoint: tokenEndpoint, adminAPI: adminAPI, health: health, accessLog: false
+                tokenEndpoint: tokenEndpoint, adminAPI: adminAPI, health: health, accessLog: false, origin: origin
             ),
             server: .wharfHTTP1(), address: address, logger: logger, onServerRunning: onServerRunning
         )
@@ -109,6 +110,8 @@ public enum WharfApplication {
         var adminAPI: AdminAPI?
         var health: HealthEndpoint?
         var accessLog: Bool
+        /// Public URLs and the real client's address behind trusted proxies.
+        var origin: PublicOrigin
     }
 
     /// Routes `/v2` when the process has a registry, `/jwt/auth` and `/api/v4` when it issues tokens.
@@ -117,7 +120,7 @@ public enum WharfApplication {
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: WharfRequestContext.self)
-        router.add(middleware: AccessLogMiddleware(logger: logger, enabled: parts.accessLog))
+        router.add(middleware: AccessLogMiddleware(logger: logger, enabled: parts.accessLog, origin: parts.origin))
         router.add(middleware: MetricsMiddleware())
         var background: [any Service] = []
         if let registry = parts.registry {
@@ -131,8 +134,9 @@ public enum WharfApplication {
             }
         }
         if let tokenEndpoint = parts.tokenEndpoint {
+            let origin = parts.origin
             router.get("/jwt/auth") { request, context in
-                try await tokenEndpoint.respond(request, remoteAddress: context.remoteAddress)
+                try await tokenEndpoint.respond(request, clientAddress: origin.clientAddress(for: request.head, peer: context.remoteAddress))
             }
         }
         parts.adminAPI?.register(on: router)

@@ -1,4 +1,5 @@
 import HTTPAPI
+import HTTPTypes
 import OCI
 import Registry
 import Testing
@@ -50,6 +51,21 @@ import Testing
         for bad in ["-1", "abc", "1.5", ""] {
             #expect(throws: RegistryError.self, "\(bad)") { try PageRequest(n: bad, last: nil) }
         }
+    }
+
+    @Test func theClientAddressComesFromXForwardedForOnlyBehindTrustedProxies() {
+        let origin = PublicOrigin(trustedProxies: ["127.0.0.1", "10.0.0.2"])
+        func head(_ forwarded: String?) -> HTTPRequest {
+            var head = HTTPRequest(method: .get, scheme: "http", authority: "r", path: "/jwt/auth")
+            if let forwarded { head.headerFields[HTTPField.Name("X-Forwarded-For")!] = forwarded }
+            return head
+        }
+        #expect(origin.clientAddress(for: head("1.2.3.4"), peer: "198.51.100.1") == "198.51.100.1", "an untrusted peer cannot name another")
+        #expect(origin.clientAddress(for: head(nil), peer: "127.0.0.1") == "127.0.0.1")
+        #expect(origin.clientAddress(for: head("1.2.3.4"), peer: "127.0.0.1") == "1.2.3.4")
+        #expect(origin.clientAddress(for: head("6.6.6.6, 1.2.3.4, 10.0.0.2"), peer: "127.0.0.1") == "1.2.3.4", "the nearest untrusted hop")
+        #expect(origin.clientAddress(for: head("2001:db8::1"), peer: "127.0.0.1") == "2001:db8::1")
+        #expect(origin.clientAddress(for: head("evil\nline"), peer: "127.0.0.1") == "127.0.0.1", "junk is not an address")
     }
 
     @Test func sendfileDirectivesRoundTrip() {

@@ -149,17 +149,31 @@ import WharfServer
         }
     }
 
-    @Test func repeatedFailuresAreRateLimited() async throws {
-        let setup = try await Self.setup(limiter: LoginRateLimiter(maxFailures: 3, window: 60))
-        try await setup.app.test(.router) { client in
-            for _ in 0..<3 {
-                let failure = try await client.execute(uri: "/jwt/auth?service=container_registry", method: .get, headers: Self.basic("dev", "wrong"))
-                #expect(failure.status == .unauthorized)
+    /// Behind a proxy (the test client's 127.0.0.1 is a trusted one) each client is its
+    /// `X-Forwarded-For` address: an attacker guessing root's password is refused, while root
+    /// elsewhere and everyone else behind the same proxy log in.
+    @Test func failuresLockOutTheFailingClientNotTheNameOrTheProxy() async throws {
+        let setup = try await Self.setup(limiter: LoginRateLimiter(maxFailuresPerUser: 3, maxFailuresPerAddress: 5, window: 60))
+        try await setup.app.test(.live) { client in
+            func login(_ user: String, _ secret: String, from address: String) async throws -> TestResponse {
+                var headers = Self.basic(user, secret)
+                headers[HTTPField.Name("X-Forwarded-For")!] = "10.9.9.9, \(address)"
+                return try await client.execute(uri: "/jwt/auth?service=container_registry", method: .get, headers: headers)
             }
-            let limited = try await client.execute(uri: "/jwt/auth?service=container_registry", method: .get, headers: Self.basic("dev", setup.devPassword))
+            for _ in 0..<3 {
+                #expect(try await login("root", "guess", from: "203.0.113.9").status == .unauthorized)
+            }
+            let limited = try await login("root", "root-password", from: "203.0.113.9")
             #expect(limited.status == .tooManyRequests)
             #expect(errorCode(limited) == "TOOMANYREQUESTS")
             #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 > 0)
+            #expect(try await login("root", "root-password", from: "198.51.100.7").status == .ok, "root is not locked out by name")
+            #expect(try await login("dev", setup.devPassword, from: "198.51.100.8").status == .ok, "the proxy is not locked out")
+
+            for name in ["a", "b"] { _ = try await login(name, "x", from: "203.0.113.9") }
+            let sprayed = try await login("dev", setup.devPassword, from: "203.0.113.9")
+            #expect(sprayed.status == .tooManyRequests, "spraying usernames bans the address")
         }
     }
+
 }

@@ -16,9 +16,9 @@ import Testing
         static func make() async throws -> World {
             var world = World()
             let store = world.store
-            let dev = try await store.createUser(username: "dev", passwordHash: world.passwords.hash("dev-password"), isAdmin: false, now: 0)
-            let reporter = try await store.createUser(username: "reporter", passwordHash: world.passwords.hash("r-password"), isAdmin: false, now: 0)
-            _ = try await store.createUser(username: "root", passwordHash: world.passwords.hash("root-password"), isAdmin: true, now: 0)
+            let dev = try await store.createUser(username: "dev", passwordHash: try await world.passwords.hash("dev-password"), isAdmin: false, now: 0)
+            let reporter = try await store.createUser(username: "reporter", passwordHash: try await world.passwords.hash("r-password"), isAdmin: false, now: 0)
+            _ = try await store.createUser(username: "root", passwordHash: try await world.passwords.hash("root-password"), isAdmin: true, now: 0)
             let group = try await store.createGroup(path: "group")
             let project = try await store.createProject(path: "group/app", visibility: .private)
             _ = try await store.createProject(path: "group/public", visibility: .public)
@@ -110,16 +110,39 @@ import Testing
         #expect(try await world.grant(principal, "repository:group/public:pull") == ["group/public:pull"], "public pulls are anyone's")
     }
 
-    @Test func failedLoginsAreRateLimitedPerKey() {
-        let limiter = LoginRateLimiter(maxFailures: 3, window: 60)
-        let keys = ["user:dev", "address:10.0.0.1"]
+    @Test func failedLoginsAreLimitedPerAddressAndPerUserFromIt() {
+        let limiter = LoginRateLimiter(maxFailuresPerUser: 3, maxFailuresPerAddress: 5, window: 60)
         for second in 0..<3 {
-            #expect(limiter.retryAfter(keys, now: Double(second)) == nil)
-            limiter.recordFailure(keys, now: Double(second))
+            #expect(limiter.retryAfter(username: "dev", address: "10.0.0.1", now: Double(second)) == nil)
+            limiter.recordFailure(username: "dev", address: "10.0.0.1", now: Double(second))
         }
-        #expect(limiter.retryAfter(keys, now: 3) == 57)
-        #expect(limiter.retryAfter(["user:other", "address:10.0.0.1"], now: 3) == 57, "the address is limited too")
-        #expect(limiter.retryAfter(["user:other", "address:10.0.0.2"], now: 3) == nil)
-        #expect(limiter.retryAfter(keys, now: 61) == nil, "the window moved on")
+        #expect(limiter.retryAfter(username: "dev", address: "10.0.0.1", now: 3) == 57)
+        #expect(limiter.retryAfter(username: "dev", address: "10.0.0.2", now: 3) == nil, "never per username alone")
+        #expect(limiter.retryAfter(username: "other", address: "10.0.0.1", now: 3) == nil, "the address has failures left")
+        limiter.recordFailure(username: "a", address: "10.0.0.1", now: 10)
+        limiter.recordFailure(username: "b", address: "10.0.0.1", now: 11)
+        #expect(limiter.retryAfter(username: "other", address: "10.0.0.1", now: 12) == 48, "spraying names bans the address")
+        #expect(limiter.retryAfter(username: "other", address: "10.0.0.2", now: 12) == nil)
+        #expect(limiter.retryAfter(username: "dev", address: "10.0.0.1", now: 61) == nil, "the window moved on")
+    }
+
+    /// A failed login costs one bcrypt whatever failed — an unknown name, a blocked user, a
+    /// wrong or foreign token — so timing does not tell them apart. Counted, not timed.
+    @Test func everyRefusalCostsOneBcrypt() async throws {
+        let world = try await World.make()
+        let blocked = try await world.store.createUser(username: "gone", passwordHash: try await world.passwords.hash("gone-pw"), isAdmin: false, now: 0)
+        var user = blocked
+        user.isBlocked = true
+        try await world.store.updateUser(user)
+        let (deployUser, deploySecret) = world.readOnlyDeployToken
+        let refusals = [
+            ("nobody", "x"), ("gone", "gone-pw"), ("dev", "wrong"), ("reporter", world.pat), ("gitlab+deploy-token-999", "x"),
+            (deployUser, "wrong"), (deployUser, deploySecret + "x"),
+        ]
+        for (username, secret) in refusals {
+            let before = world.passwords.bcryptChecks
+            #expect(try await world.authenticator.authenticate(username: username, secret: secret, now: 1) == nil, "\(username)")
+            #expect(world.passwords.bcryptChecks == before + 1, "\(username) was refused after \(world.passwords.bcryptChecks - before) bcrypt checks")
+        }
     }
 }
