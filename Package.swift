@@ -109,6 +109,7 @@ let package = Package(
             name: "HTTPAPI",
             dependencies: [
                 "OCI", "Registry", "Metadata", "StorageDriver", "Auth", "Identity", hummingbird, nioCore, nioPosix, nioHTTP1,
+                .product(name: "NIOTLS", package: "swift-nio"),
                 logging,
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),

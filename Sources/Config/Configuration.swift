@@ -21,6 +21,7 @@ public struct Configuration: Sendable, Equatable {
         public var redirectAddr: ListenAddress?
         /// `http.trustedproxies` (Wharf's key): peers whose `X-Forwarded-*` headers are believed.
         public var trustedProxies = ["127.0.0.1", "::1"]
+        public var limits = ConnectionLimits()
     }
 
     /// A certificate and its key, PEM files.
@@ -48,6 +49,7 @@ public struct Configuration: Sendable, Equatable {
         /// `storage.maintenance.readonly.enabled`: refuse writes, serve reads.
         public var readOnly = false
         public var uploadPurging = UploadPurging()
+        public var uploadLimits = UploadLimits()
     }
 
     /// `storage.maintenance.uploadpurging`.

@@ -36,6 +36,12 @@ public enum ConfigurationReport {
         add("http.tls.redirectaddr", c.http.redirectAddr?.description)
         add("http.debug.addr", c.http.debugAddr?.description)
         add("http.trustedproxies", c.http.trustedProxies.joined(separator: ", "))
+        add("http.timeouts.header", "\(Int(c.http.limits.header))s")
+        add("http.timeouts.idle", "\(Int(c.http.limits.idle))s")
+        add("http.timeouts.body", "\(Int(c.http.limits.body))s")
+        add("http.maxconnections", String(c.http.limits.maxConnections))
+        add("limits.uploads.perrepository", String(c.storage.uploadLimits.perRepository))
+        add("limits.uploads.perprincipal", String(c.storage.uploadLimits.perPrincipal))
         switch c.auth {
         case .disabled?: add("auth", "none (the registry is open)")
         case nil: add("auth", "token, issued by this process's /jwt/auth")

@@ -9,6 +9,8 @@ enum ConfigurationSections {
         try readHTTP(&reader, into: &configuration.http)
         try readAuth(&reader, into: &configuration)
         try readBackup(&reader, into: &configuration.backup)
+        if let count = try reader.positiveInt(["limits", "uploads", "perrepository"]) { configuration.storage.uploadLimits.perRepository = count }
+        if let count = try reader.positiveInt(["limits", "uploads", "perprincipal"]) { configuration.storage.uploadLimits.perPrincipal = count }
     }
 
     static func readBackup(_ reader: inout TreeReader, into backup: inout Configuration.Backup) throws(ConfigurationError) {
@@ -170,6 +172,10 @@ enum ConfigurationSections {
             http.debugAddr = try ListenAddress(parsing: debug, key: TreeReader.name(["http", "debug", "addr"]))
         }
         if let proxies = try reader.list(["http", "trustedproxies"]) { http.trustedProxies = proxies }
+        if let header = try reader.duration(["http", "timeouts", "header"]) { http.limits.header = header }
+        if let idle = try reader.duration(["http", "timeouts", "idle"]) { http.limits.idle = idle }
+        if let body = try reader.duration(["http", "timeouts", "body"]) { http.limits.body = body }
+        if let connections = try reader.positiveInt(["http", "maxconnections"]) { http.limits.maxConnections = connections }
     }
 
     static func readAuth(_ reader: inout TreeReader, into configuration: inout Configuration) throws(ConfigurationError) {

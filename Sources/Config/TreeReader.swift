@@ -58,6 +58,15 @@ struct TreeReader {
         return seconds
     }
 
+    /// A whole number of at least 1.
+    mutating func positiveInt(_ path: [String]) throws(ConfigurationError) -> Int? {
+        guard let text = try string(path) else { return nil }
+        guard let value = Int(text), value >= 1 else {
+            throw ConfigurationError(key: Self.name(path), problem: "is \"\(text)\"", fix: "give a whole number of 1 or more")
+        }
+        return value
+    }
+
     /// Marks everything under `path` as read: accepted keys that need no handling.
     mutating func accept(_ path: [String]) {
         guard let node = tree[path] else { return }

@@ -9,20 +9,26 @@ import NIOHTTPTypesHTTP1
 
 /// Hummingbird's HTTP/1 child channel with Wharf's handlers: `sendfile(2)` bodies between the
 /// HTTP/1 codec and the HTTPTypes codec (where NIO's parts can carry a file region), and
-/// `100 Continue` answers after it.
+/// `100 Continue` answers after it; the connection's deadlines and the listener's connection
+/// count (`ConnectionPolicy`).
 public struct WharfHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     public typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
     public let responder: HTTPChannelHandler.Responder
-    let idleTimeout: TimeAmount?
+    let policy: ConnectionPolicy
 
-    public init(responder: @escaping HTTPChannelHandler.Responder, idleTimeout: TimeAmount? = nil) {
+    public init(responder: @escaping HTTPChannelHandler.Responder, policy: ConnectionPolicy = ConnectionPolicy()) {
         self.responder = responder
-        self.idleTimeout = idleTimeout
+        self.policy = policy
     }
 
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        channel.eventLoop.makeCompletedFuture {
+        guard policy.counter.admit(channel, logger: logger) else {
+            // A failed set-up alone leaves the socket open.
+            channel.close(promise: nil)
+            return channel.eventLoop.makeFailedFuture(ConnectionRefused())
+        }
+        return channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                 withPipeliningAssistance: false,
                 withErrorHandling: false,
@@ -30,10 +36,10 @@ public struct WharfHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
             )
             try channel.pipeline.syncOperations.addHandler(SendfileHandler())
             try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            try channel.pipeline.syncOperations.addHandler(policy.deadlineHandler())
             try channel.pipeline.syncOperations.addHandler(ExpectContinueHandler())
-            try channel.pipeline.syncOperations.addHandler(
-                HTTPConnectionStateHandler(idleTimeout: idleTimeout.map { .nanoseconds($0.nanoseconds) }, logger: logger)
-            )
+            // Hummingbird's handler for graceful shutdown; the deadlines are Wharf's own.
+            try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
             return try NIOAsyncChannel(
                 wrappingChannelSynchronously: channel,
                 configuration: .init(isOutboundHalfClosureEnabled: true)
@@ -48,7 +54,7 @@ public struct WharfHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
 
 extension HTTPServerBuilder {
     /// Plain HTTP/1.1 with Wharf's channel handlers.
-    public static func wharfHTTP1(idleTimeout: TimeAmount? = nil) -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in WharfHTTP1Channel(responder: responder, idleTimeout: idleTimeout) }
+    public static func wharfHTTP1(policy: ConnectionPolicy = ConnectionPolicy()) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in WharfHTTP1Channel(responder: responder, policy: policy) }
     }
 }

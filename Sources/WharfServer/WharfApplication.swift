@@ -63,13 +63,16 @@ public enum WharfApplication {
                 readOnly: configuration.storage.readOnly
             )
         }
-        let listener = try ServerChannels.make(configuration.http.tls, logger: logger)
+        let listener = try ServerChannels.make(configuration.http.tls, limits: configuration.http.limits, logger: logger)
         let health = healthChecks(driver: driver, metadata: metadata)
         var services: [any Service] = [DatabaseCloser(database: database, lock: lock, logger: logger)]
         services += listener.services
         if let redirect = configuration.http.redirectAddr {
             services.append(Application(
                 responder: HTTPSRedirect(httpsPort: configuration.http.addr.port, configuredBase: configuration.http.host),
+                // Hummingbird's idle timeout counts from the last complete request part, so it
+                // also ends heads trickled in slowly: enough for a listener that only redirects.
+                server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.http.limits.header)))),
                 configuration: .init(address: .hostname(redirect.host, port: redirect.port), serverName: "wharf-redirect"),
                 logger: logger
             ))
@@ -92,14 +95,14 @@ public enum WharfApplication {
     public static func build(
         services: RegistryServices, authorizer: any RegistryAuthorizer = OpenAccess(), origin: PublicOrigin = PublicOrigin(),
         readOnly: Bool = false, tokenEndpoint: TokenEndpoint? = nil, adminAPI: AdminAPI? = nil, health: HealthEndpoint? = nil,
-        address: BindAddress, logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        policy: ConnectionPolicy = ConnectionPolicy(), address: BindAddress, logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         application(
             Parts(
                 registry: RegistryMiddleware(services: services, authorizer: authorizer, origin: origin, readOnly: readOnly),
                 tokenEndpoint: tokenEndpoint, adminAPI: adminAPI, health: health, accessLog: false, origin: origin
             ),
-            server: .wharfHTTP1(), address: address, logger: logger, onServerRunning: onServerRunning
+            server: .wharfHTTP1(policy: policy), address: address, logger: logger, onServerRunning: onServerRunning
         )
     }
 

@@ -73,7 +73,8 @@ public final class RawConnection: @unchecked Sendable {
         while received.count < limit {
             let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if count == 0 { return (String(decoding: received, as: UTF8.self), true) }
-            if count < 0 { break }
+            // A reset is the peer closing too (it closed with our bytes unread).
+            if count < 0 { return (String(decoding: received, as: UTF8.self), errno == ECONNRESET) }
             received += buffer[0..<count]
             if let marker, String(decoding: received, as: UTF8.self).contains(marker) { break }
         }

@@ -15,14 +15,14 @@ import WharfServer
 enum TestRegistry {
     static func app(
         deleteEnabled: Bool = true, driver: any StorageDriver = InMemoryDriver(),
-        metadata: any MetadataStore = InMemoryMetadataStore()
+        metadata: any MetadataStore = InMemoryMetadataStore(), policy: ConnectionPolicy = ConnectionPolicy()
     ) -> some ApplicationProtocol {
         var logger = Logger(label: "wharf-test")
         logger.logLevel = .warning
         let services = RegistryServices(
             driver: driver, metadata: metadata, options: RegistryOptions(deleteEnabled: deleteEnabled), logger: logger
         )
-        return WharfApplication.build(services: services, address: .hostname("127.0.0.1", port: 0), logger: logger)
+        return WharfApplication.build(services: services, policy: policy, address: .hostname("127.0.0.1", port: 0), logger: logger)
     }
 }
 
