@@ -26,9 +26,25 @@ public struct ResourceScope: Sendable, Hashable, CustomStringConvertible {
         self.init(type: type, name: name, actions: actions)
     }
 
-    /// Every scope in `scope` parameters: repeated, and each possibly space-separated.
+    /// Every scope in `scope` parameters: repeated, and each possibly space-separated. Scopes
+    /// of one resource are merged into one, and actions named twice are kept once, in order.
     public static func parseAll(_ parameters: [String]) -> [ResourceScope] {
-        parameters.flatMap { $0.split(separator: " ") }.compactMap { ResourceScope(parsing: $0) }
+        var merged: [ResourceScope] = []
+        var index: [String: Int] = [:]
+        for scope in parameters.flatMap({ $0.split(separator: " ") }).compactMap({ ResourceScope(parsing: $0) }) {
+            let key = scope.type + "\u{0}" + scope.name
+            if let position = index[key] {
+                merged[position].actions += scope.actions
+            } else {
+                index[key] = merged.count
+                merged.append(scope)
+            }
+        }
+        for position in merged.indices {
+            var seen = Set<String>()
+            merged[position].actions = merged[position].actions.filter { seen.insert($0).inserted }
+        }
+        return merged
     }
 
     public var description: String { "\(type):\(name):\(actions.joined(separator: ","))" }

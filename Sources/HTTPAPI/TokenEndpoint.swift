@@ -20,6 +20,11 @@ public struct TokenEndpoint: Sendable {
     let limiter: LoginRateLimiter
     let logger: Logger
     let loginFailures = Counter(label: "wharf_auth_failures_total", dimensions: [("endpoint", "jwt_auth")])
+    /// Distinct resources one token may be asked for: a pull or push names one or two, a
+    /// mount three; thousands would cost a lookup each and a token of hundreds of kilobytes.
+    static let maxScopes = 50
+    /// Largest token issued; with `maxScopes` of valid names a token stays well below it.
+    static let maxTokenBytes = 64 * 1024
 
     public init(authenticator: Authenticator, grantor: ScopeGrantor, issuer: TokenIssuer, limiter: LoginRateLimiter, logger: Logger) {
         self.authenticator = authenticator
@@ -72,9 +77,21 @@ public struct TokenEndpoint: Sendable {
             }
             principal = authenticated
         }
-        let scopes = ResourceScope.parseAll(query[values: "scope"].map(String.init))
+        let scopes = ResourceScope.parseAll(query[values: "scope"].prefix(Self.maxScopes * 4).map(String.init))
+        guard scopes.count <= Self.maxScopes else {
+            return ErrorResponse.response(
+                RegistryError(.unsupported, detail: "a token covers at most \(Self.maxScopes) resources; ask for fewer scopes", status: 400),
+                method: request.method
+            )
+        }
         let access = try await grantor.grant(scopes, to: principal)
         let issued = try await issuer.issue(subject: principal.subject, access: access, now: now)
+        guard issued.token.utf8.count <= Self.maxTokenBytes else {
+            return ErrorResponse.response(
+                RegistryError(.unsupported, detail: "the token would exceed \(Self.maxTokenBytes) bytes; ask for fewer scopes", status: 400),
+                method: request.method
+            )
+        }
         let body = TokenResponse(
             token: issued.token, accessToken: issued.token, expiresIn: issued.expiresIn,
             issuedAt: issued.issuedAt.formatted(.iso8601)
