@@ -23,11 +23,11 @@ struct UploadController: Sendable {
         } else if let digest = query["digest"] {
             let digest = try Digest(parsing: String(digest))
             let blob = try await services.uploads.monolithic(
-                in: name, digest: digest, contentLength: contentLength(request), body: request.body
+                in: name, owner: caller.principal, digest: digest, contentLength: contentLength(request), body: request.body
             )
             return created(name, digest: blob.digest, base: base)
         }
-        let status = try await services.uploads.start(in: name)
+        let status = try await services.uploads.start(in: name, owner: caller.principal)
         return progress(name, status, code: .accepted, base: base)
     }
 

@@ -125,8 +125,17 @@ public final class InMemoryMetadataStore: MetadataStore {
         }
     }
 
-    public func createUpload(_ upload: UploadRecord) async throws {
-        state.withLockedValue { $0.uploads[upload.id] = upload }
+    public func createUpload(_ upload: UploadRecord, limit: UploadLimit) async throws {
+        try state.withLockedValue { state in
+            let open = state.uploads.values
+            if open.count(where: { $0.repository == upload.repository }) >= limit.perRepository {
+                throw MetadataError.tooManyUploads("repository \(upload.repository) has \(limit.perRepository) open uploads")
+            }
+            if let owner = upload.owner, open.count(where: { $0.owner == owner }) >= limit.perOwner {
+                throw MetadataError.tooManyUploads("\(owner) has \(limit.perOwner) open uploads")
+            }
+            state.uploads[upload.id] = upload
+        }
     }
 
     public func upload(_ id: String) async throws -> UploadRecord? {

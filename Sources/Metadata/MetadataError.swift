@@ -4,4 +4,6 @@ import OCI
 public enum MetadataError: Error, Sendable, Equatable {
     /// A manifest referenced blobs or child manifests the repository does not hold.
     case missingReferences([Digest])
+    /// Creating an upload session would pass a limit; the text names which.
+    case tooManyUploads(String)
 }

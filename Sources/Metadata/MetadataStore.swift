@@ -56,7 +56,9 @@ public protocol MetadataStore: Sendable {
 
     // MARK: Upload sessions
 
-    func createUpload(_ upload: UploadRecord) async throws
+    /// Creates a session, unless the repository or the owner already holds as many open
+    /// sessions as `limit` allows (`MetadataError.tooManyUploads`).
+    func createUpload(_ upload: UploadRecord, limit: UploadLimit) async throws
 
     func upload(_ id: String) async throws -> UploadRecord?
 
@@ -64,4 +66,10 @@ public protocol MetadataStore: Sendable {
 
     /// Sessions started before `time` (seconds since 1970), for purging.
     func uploads(startedBefore time: Double) async throws -> [UploadRecord]
+}
+
+extension MetadataStore {
+    public func createUpload(_ upload: UploadRecord) async throws {
+        try await createUpload(upload, limit: .unlimited)
+    }
 }

@@ -7,10 +7,13 @@ public struct UploadRecord: Sendable, Equatable {
     public var repository: RepositoryName
     /// Seconds since 1970.
     public var startedAt: Double
+    /// Who opened it (a token subject, or a client address), for the per-principal limit.
+    public var owner: String?
 
-    public init(id: String, repository: RepositoryName, startedAt: Double) {
+    public init(id: String, repository: RepositoryName, startedAt: Double, owner: String? = nil) {
         self.id = id
         self.repository = repository
         self.startedAt = startedAt
+        self.owner = owner
     }
 }

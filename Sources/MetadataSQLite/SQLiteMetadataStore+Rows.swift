@@ -56,7 +56,7 @@ extension SQLiteMetadataStore {
     }
 
     static func uploadRecord(_ row: Row) throws -> UploadRecord {
-        UploadRecord(id: row[0], repository: try RepositoryName(row[1]), startedAt: row[2])
+        UploadRecord(id: row[0], repository: try RepositoryName(row[1]), startedAt: row[2], owner: row[3])
     }
 
     static func encodeAnnotations(_ annotations: [String: String]) throws -> String {

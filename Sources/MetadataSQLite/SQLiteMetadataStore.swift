@@ -250,17 +250,32 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     // MARK: Upload sessions
 
-    public func createUpload(_ upload: UploadRecord) async throws {
+    public func createUpload(_ upload: UploadRecord, limit: UploadLimit) async throws {
         try await database.write { db in
-            try db.cachedStatement(sql: "INSERT INTO uploads (id, repository, started_at) VALUES (?, ?, ?)")
-                .execute(arguments: [upload.id, upload.repository.value, upload.startedAt])
+            // Counting stops at the limit: the check costs at most `limit` index entries.
+            let inRepository = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM (SELECT 1 FROM uploads WHERE repository = ? LIMIT ?)"),
+                arguments: [upload.repository.value, limit.perRepository]
+            ) ?? 0
+            if inRepository >= limit.perRepository {
+                throw MetadataError.tooManyUploads("repository \(upload.repository) has \(limit.perRepository) open uploads")
+            }
+            if let owner = upload.owner {
+                let owned = try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM (SELECT 1 FROM uploads WHERE owner = ? LIMIT ?)"),
+                    arguments: [owner, limit.perOwner]
+                ) ?? 0
+                if owned >= limit.perOwner { throw MetadataError.tooManyUploads("\(owner) has \(limit.perOwner) open uploads") }
+            }
+            try db.cachedStatement(sql: "INSERT INTO uploads (id, repository, started_at, owner) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [upload.id, upload.repository.value, upload.startedAt, upload.owner])
         }
     }
 
     public func upload(_ id: String) async throws -> UploadRecord? {
         try read { db in
             try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT id, repository, started_at FROM uploads WHERE id = ?"), arguments: [id]
+                db.cachedStatement(sql: "SELECT id, repository, started_at, owner FROM uploads WHERE id = ?"), arguments: [id]
             ).map(Self.uploadRecord)
         }
     }
@@ -274,7 +289,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     public func uploads(startedBefore time: Double) async throws -> [UploadRecord] {
         try read { db in
             try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT id, repository, started_at FROM uploads WHERE started_at < ? ORDER BY started_at"),
+                db.cachedStatement(sql: "SELECT id, repository, started_at, owner FROM uploads WHERE started_at < ? ORDER BY started_at"),
                 arguments: [time]
             ).map(Self.uploadRecord)
         }

@@ -124,6 +124,15 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("v3-upload-owners") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE uploads ADD COLUMN owner TEXT;
+                    CREATE INDEX uploads_repository ON uploads(repository);
+                    CREATE INDEX uploads_owner ON uploads(owner) WHERE owner IS NOT NULL;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -1,3 +1,5 @@
+import Metadata
+
 /// Behaviour switches of the registry services.
 public struct RegistryOptions: Sendable {
     /// Whether DELETE of blobs, manifests and tags is allowed (Distribution's
@@ -11,11 +13,15 @@ public struct RegistryOptions: Sendable {
     public var uploadPurgeInterval: Double?
     /// Log what a purge would remove without removing it.
     public var uploadPurgeDryRun: Bool
+    /// Open upload sessions allowed per repository and per principal.
+    public var uploadLimit: UploadLimit
 
     public init(
         deleteEnabled: Bool = false, manifestCacheBytes: Int = 64 * 1024 * 1024, uploadMaxAge: Double = 168 * 3600,
-        uploadPurgeInterval: Double? = 24 * 3600, uploadPurgeDryRun: Bool = false
+        uploadPurgeInterval: Double? = 24 * 3600, uploadPurgeDryRun: Bool = false,
+        uploadLimit: UploadLimit = UploadLimit(perRepository: 1000, perOwner: 1000)
     ) {
+        self.uploadLimit = uploadLimit
         self.deleteEnabled = deleteEnabled
         self.manifestCacheBytes = manifestCacheBytes
         self.uploadMaxAge = uploadMaxAge

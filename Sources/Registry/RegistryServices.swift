@@ -17,7 +17,7 @@ public struct RegistryServices: Sendable {
         self.statistics = statistics
         let blobs = BlobStore(driver: driver, metadata: metadata, options: options, statistics: statistics)
         self.blobs = blobs
-        self.uploads = UploadService(driver: driver, metadata: metadata, blobs: blobs, logger: logger)
+        self.uploads = UploadService(driver: driver, metadata: metadata, blobs: blobs, limit: options.uploadLimit, logger: logger)
         self.manifests = ManifestService(driver: driver, metadata: metadata, options: options, statistics: statistics)
         self.listings = ListingService(metadata: metadata)
         self.options = options

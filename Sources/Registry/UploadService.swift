@@ -13,10 +13,12 @@ public struct UploadService: Sendable {
     let blobs: BlobStore
     let states: UploadStateCache
     let logger: Logger
+    let limit: UploadLimit
     /// Bytes gathered before one write: fewer, larger writes keep the blocking pool cheap.
     static let writeBatch = 1024 * 1024
 
-    init(driver: any StorageDriver, metadata: any MetadataStore, blobs: BlobStore, logger: Logger) {
+    init(driver: any StorageDriver, metadata: any MetadataStore, blobs: BlobStore, limit: UploadLimit, logger: Logger) {
+        self.limit = limit
         self.driver = driver
         self.metadata = metadata
         self.blobs = blobs
@@ -24,12 +26,20 @@ public struct UploadService: Sendable {
         self.logger = logger
     }
 
-    /// Opens a session.
-    public func start(in repository: RepositoryName) async throws -> UploadStatus {
+    /// Opens a session for `owner`; 429 when the repository or the owner has as many open
+    /// sessions as the limit allows.
+    public func start(in repository: RepositoryName, owner: String? = nil) async throws -> UploadStatus {
         let id = UUID().uuidString.lowercased()
-        try await metadata.createUpload(
-            UploadRecord(id: id, repository: repository, startedAt: Date().timeIntervalSince1970)
-        )
+        do {
+            try await metadata.createUpload(
+                UploadRecord(id: id, repository: repository, startedAt: Date().timeIntervalSince1970, owner: owner), limit: limit
+            )
+        } catch MetadataError.tooManyUploads(let reason) {
+            throw RegistryError(
+                .tooManyRequests,
+                detail: "\(reason) (limits.uploads): finish or cancel them, or wait for storage.maintenance.uploadpurging"
+            )
+        }
         return UploadStatus(id: id, offset: 0)
     }
 
@@ -93,9 +103,9 @@ public struct UploadService: Sendable {
 
     /// A whole blob in one request (`POST ?digest=` with a body).
     public func monolithic<Body: AsyncSequence>(
-        in repository: RepositoryName, digest: Digest, contentLength: Int64?, body: Body
+        in repository: RepositoryName, owner: String? = nil, digest: Digest, contentLength: Int64?, body: Body
     ) async throws -> BlobRecord where Body.Element == ByteBuffer {
-        let session = try await start(in: repository)
+        let session = try await start(in: repository, owner: owner)
         return try await finish(
             session.id, in: repository, digest: digest, contentRange: nil, contentLength: contentLength, body: body
         )

@@ -179,7 +179,8 @@ public enum WharfApplication {
         return RegistryOptions(
             deleteEnabled: storage.deleteEnabled, uploadMaxAge: storage.uploadPurging.age,
             uploadPurgeInterval: storage.uploadPurging.enabled ? storage.uploadPurging.interval : nil,
-            uploadPurgeDryRun: storage.uploadPurging.dryRun
+            uploadPurgeDryRun: storage.uploadPurging.dryRun,
+            uploadLimit: UploadLimit(perRepository: storage.uploadLimits.perRepository, perOwner: storage.uploadLimits.perPrincipal)
         )
     }
 }

@@ -74,6 +74,27 @@ import Testing
         #expect(token.rootCertBundle == "/certs/registry.crt")
     }
 
+    @Test func connectionAndUploadLimitsHaveDefaultsAndSettings() throws {
+        let defaults = try load(nil).configuration
+        #expect(defaults.http.limits == ConnectionLimits())
+        #expect(defaults.http.limits.header == 20 && defaults.http.limits.maxConnections == 4096)
+        #expect(defaults.storage.uploadLimits.perRepository == 1000)
+        let yaml = """
+            http:
+              timeouts: {header: 5s, idle: 2m, body: 10m}
+              maxconnections: 500
+            limits:
+              uploads: {perrepository: 50}
+            """
+        let configured = try load(yaml, ["REGISTRY_LIMITS_UPLOADS_PERPRINCIPAL": "20", "REGISTRY_HTTP_TIMEOUTS_HEADER": "7s"])
+        #expect(configured.warnings.isEmpty, "\(configured.warnings)")
+        let limits = configured.configuration.http.limits
+        #expect(limits.header == 7 && limits.idle == 120 && limits.body == 600 && limits.maxConnections == 500)
+        #expect(configured.configuration.storage.uploadLimits == { var l = UploadLimits(); l.perRepository = 50; l.perPrincipal = 20; return l }())
+        #expect(throws: ConfigurationError.self) { try load("http:\n  maxconnections: 0\n") }
+        #expect(throws: ConfigurationError.self) { try load("http:\n  timeouts:\n    idle: soon\n") }
+    }
+
     @Test func keysWharfDoesNotImplementAreNamedOnce() throws {
         let warnings = try load(Self.distributionYAML).warnings
         #expect(warnings.contains { $0.hasPrefix("http.headers.X-Content-Type-Options.0") })

@@ -31,7 +31,9 @@ import WharfServer
         return store
     }
 
-    static func app(identity: InMemoryIdentityStore? = nil) throws -> some ApplicationProtocol {
+    static func app(
+        identity: InMemoryIdentityStore? = nil, uploadLimit: UploadLimit = UploadLimit(perRepository: 1000, perOwner: 1000)
+    ) throws -> some ApplicationProtocol {
         let verifier = try TokenVerifier(
             policy: .init(issuer: "gitlab-issuer", service: "container_registry", acceptsX5C: false),
             keys: try TrustedKeySet(certificateBundlePEM: try keyPair.certificatePEM())
@@ -39,7 +41,7 @@ import WharfServer
         var logger = Logger(label: "wharf-test")
         logger.logLevel = .warning
         let services = RegistryServices(
-            driver: InMemoryDriver(), metadata: InMemoryMetadataStore(), options: RegistryOptions(deleteEnabled: true), logger: logger
+            driver: InMemoryDriver(), metadata: InMemoryMetadataStore(), options: RegistryOptions(deleteEnabled: true, uploadLimit: uploadLimit), logger: logger
         )
         let authorizer = TokenAuthorizer(
             controller: AccessController(realm: TokenAuthEndpointTests.realm, verifier: verifier),
@@ -185,6 +187,35 @@ import WharfServer
             _ = try await Self.push(client, "bob/app", content, try await Self.bob)
             let own = try await client.execute(uri: "/v2/bob/app/blobs/\(layer)", method: .get, headers: try await Self.bob)
             #expect(own.body == content)
+        }
+    }
+
+    /// Open sessions are capped per repository and per token subject: 429 past the cap, a
+    /// cancelled session frees its place, and one principal's sessions do not block another's.
+    @Test func uploadSessionsAreCappedPerRepositoryAndPerPrincipal() async throws {
+        try await Self.app(uploadLimit: UploadLimit(perRepository: 2, perOwner: 3)).test(.router) { client in
+            let bob = try await Self.token("bob", [("bob/app", ["pull", "push"]), ("bob/two", ["pull", "push"])])
+            let first = try await client.execute(uri: "/v2/bob/app/blobs/uploads/", method: .post, headers: bob)
+            _ = try await client.execute(uri: "/v2/bob/app/blobs/uploads/", method: .post, headers: bob)
+            let third = try await client.execute(uri: "/v2/bob/app/blobs/uploads/", method: .post, headers: bob)
+            #expect(third.status == .tooManyRequests)
+            #expect(errorCode(third) == "TOOMANYREQUESTS")
+            #expect(String(buffer: third.body).contains("limits.uploads"))
+            let monolithic = try await client.execute(
+                uri: "/v2/bob/app/blobs/uploads/?digest=\(digest("x"))", method: .post, headers: bob, body: bytes("x")
+            )
+            #expect(monolithic.status == .tooManyRequests, "a monolithic upload opens a session too")
+
+            _ = try await client.execute(uri: "/v2/bob/two/blobs/uploads/", method: .post, headers: bob)
+            let fourth = try await client.execute(uri: "/v2/bob/two/blobs/uploads/", method: .post, headers: bob)
+            #expect(fourth.status == .tooManyRequests, "bob has 3 open sessions")
+            let alice = try await client.execute(uri: "/v2/alice/private/blobs/uploads/", method: .post, headers: try await Self.alice)
+            #expect(alice.status == .accepted, "alice is not limited by bob's sessions")
+
+            let location = pathOf(try #require(first.headers[.location]))
+            let cancel = try await Self.token("bob", [("bob/app", ["delete"])])
+            #expect(try await client.execute(uri: location, method: .delete, headers: cancel).status == .noContent)
+            #expect(try await client.execute(uri: "/v2/bob/two/blobs/uploads/", method: .post, headers: bob).status == .accepted)
         }
     }
 
