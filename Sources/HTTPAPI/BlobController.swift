@@ -24,7 +24,7 @@ struct BlobController: Sendable {
         if request.method == .head || sent.isEmpty {
             return Response(status: status, headers: headers)
         }
-        if request.headers[.wharfSendfileCapable] != nil, let file = content.localFilePath {
+        if request.headers[.wharfSendfileCapable] == SendfileHandler.marker, let file = content.localFilePath {
             headers[.wharfSendfile] = SendfileDirective(path: file, range: sent).headerValue
             return Response(status: status, headers: headers)
         }

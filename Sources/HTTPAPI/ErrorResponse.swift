@@ -18,7 +18,7 @@ enum ErrorResponse {
     static func response(_ error: RegistryError, method: HTTPRequest.Method, headers: HTTPFields = [:]) -> Response {
         var headers = headers
         let status = HTTPResponse.Status(code: error.status)
-        let body = Body(errors: [.init(code: error.code.rawValue, message: error.message, detail: error.detail)])
+        let body = Body(errors: [.init(code: error.code.rawValue, message: error.message, detail: error.detail.map(brief))])
         let bytes = (try? JSONEncoding.encoder.encode(body)) ?? Data()
         headers[.contentType] = "application/json; charset=utf-8"
         if method == .head {
@@ -26,6 +26,16 @@ enum ErrorResponse {
             return Response(status: status, headers: headers)
         }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// Longest detail sent to a client.
+    static let maxDetail = 300
+
+    /// A detail as clients see it: its first line, at most `maxDetail` characters. Whatever a
+    /// library put into an error (validation dumps, internal paths) stays in the server log.
+    static func brief(_ detail: String) -> String {
+        let line = detail.prefix { $0 != "\n" && $0 != "\r" }
+        return line.count > maxDetail ? String(line.prefix(maxDetail - 1)) + "…" : String(line)
     }
 }
 

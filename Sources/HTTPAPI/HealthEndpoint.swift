@@ -25,7 +25,7 @@ public struct HealthEndpoint: Sendable {
             do {
                 try await check()
             } catch {
-                failures[name] = "\(error)"
+                failures[name] = ErrorResponse.brief("\(error)")
             }
         }
         return try JSONEncoding.response(failures, status: failures.isEmpty ? .ok : .serviceUnavailable)

@@ -9,8 +9,9 @@ extension HTTPField.Name {
     static let ociFiltersApplied = HTTPField.Name("OCI-Filters-Applied")!
     static let ociChunkMinLength = HTTPField.Name("OCI-Chunk-Min-Length")!
     static let link = HTTPField.Name("Link")!
-    /// Set by `SendfileHandler` on requests of connections that can send files with
-    /// `sendfile(2)`; a client's own value is removed before the application sees it.
+    /// Set by `SendfileHandler` (to its per-process `marker`) on requests of connections that
+    /// can send files with `sendfile(2)`; a client's own value is replaced, and where no
+    /// handler runs it cannot know the marker.
     static let wharfSendfileCapable = HTTPField.Name("X-Wharf-Sendfile-Capable")!
     /// Set by the application on a response whose body `SendfileHandler` sends from a file;
     /// never reaches the client.

@@ -16,6 +16,9 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     static let capableHeader = "x-wharf-sendfile-capable"
     static let directiveHeader = "x-wharf-sendfile"
+    /// The marker's value: random per process, so a client on a listener without this handler
+    /// (TLS, HTTP/2, the router tests) cannot claim sendfile by sending the header itself.
+    static let marker = (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined()
 
     /// Bytes per `sendfile(2)` call: large enough to be cheap, small enough that the event
     /// loop turns between calls and the socket buffer drains in step.
@@ -29,7 +32,7 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         head.headers.remove(name: Self.directiveHeader)
-        head.headers.replaceOrAdd(name: Self.capableHeader, value: "1")
+        head.headers.replaceOrAdd(name: Self.capableHeader, value: Self.marker)
         context.fireChannelRead(wrapInboundOut(.head(head)))
     }
 

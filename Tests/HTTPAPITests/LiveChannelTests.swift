@@ -76,6 +76,25 @@ import WharfTestSupport
         }
     }
 
+    /// Where no `SendfileHandler` runs (the TLS listener, HTTP/2; here the router), a client
+    /// sending the marker header gets the body, never the file's path and an empty promise.
+    @Test func theSendfileMarkerCannotBeClaimedWithoutTheHandler() async throws {
+        try await withTemporaryDirectory { root in
+            let app = TestRegistry.app(driver: FilesystemDriver(root: root), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite"))
+            try await app.test(.router) { client in
+                let d = try await client.pushBlob("r", bytes("file bytes"))
+                for value in ["1", "true", ""] {
+                    let get = try await client.execute(
+                        uri: "/v2/r/blobs/\(d)", method: .get, headers: [HTTPField.Name("X-Wharf-Sendfile-Capable")!: value]
+                    )
+                    #expect(get.body == bytes("file bytes"))
+                    #expect(get.headers[HTTPField.Name("X-Wharf-Sendfile")!] == nil)
+                    #expect(!get.headers.contains { $0.value.contains(root) }, "a header names the blob's path")
+                }
+            }
+        }
+    }
+
     @Test func uploadsSurviveARestart() async throws {
         try await withTemporaryDirectory { root in
             func app() throws -> some ApplicationProtocol {

@@ -1,4 +1,4 @@
-import HTTPAPI
+@testable import HTTPAPI
 import HTTPTypes
 import OCI
 import Registry
@@ -66,6 +66,13 @@ import Testing
         #expect(origin.clientAddress(for: head("6.6.6.6, 1.2.3.4, 10.0.0.2"), peer: "127.0.0.1") == "1.2.3.4", "the nearest untrusted hop")
         #expect(origin.clientAddress(for: head("2001:db8::1"), peer: "127.0.0.1") == "2001:db8::1")
         #expect(origin.clientAddress(for: head("evil\nline"), peer: "127.0.0.1") == "127.0.0.1", "junk is not an address")
+    }
+
+    @Test func errorDetailsAreOneShortLine() {
+        #expect(ErrorResponse.brief("short") == "short")
+        #expect(ErrorResponse.brief("first line\nCertificateError(dump: ...)") == "first line")
+        let long = ErrorResponse.brief(String(repeating: "x", count: 5000))
+        #expect(long.count == ErrorResponse.maxDetail && long.hasSuffix("…"))
     }
 
     @Test func sendfileDirectivesRoundTrip() {
