@@ -29,6 +29,7 @@ public enum ManifestParser {
     private struct Ignored: Decodable {}
 
     public static func parse(_ bytes: [UInt8], contentType: String?) throws(RegistryError) -> ParsedManifest {
+        try JSONKeyCheck.check(bytes)
         let data = Data(bytes)
         let header = try decode(Header.self, from: data)
         let headerType = contentType.map(MediaType.essence)

@@ -10,6 +10,24 @@ import Testing
     static let digestHeader = HTTPField.Name("Docker-Content-Digest")!
     static let subjectHeader = HTTPField.Name("OCI-Subject")!
 
+    /// Go clients read the last of two equal keys, Wharf the first: such a manifest would name
+    /// other blobs for the registry than for the client, so it is refused.
+    @Test func aManifestWithADuplicateKeyIsRefused() async throws {
+        try await TestRegistry.app().test(.router) { client in
+            let image = ImageFixture(seed: "dup")
+            try await client.pushBlob("r", image.config)
+            try await client.pushBlob("r", image.layer)
+            let twice = image.manifest.replacingOccurrences(
+                of: #""digest":"\#(digest(image.layer))""#, with: #""digest":"\#(digest(image.layer))","digest":"\#(digest("elsewhere"))""#
+            )
+            #expect(twice != image.manifest)
+            let response = try await client.putManifest("r", "v1", twice)
+            #expect(response.status == .badRequest)
+            #expect(errorCode(response) == "MANIFEST_INVALID")
+            #expect(String(buffer: response.body).contains("appears twice"))
+        }
+    }
+
     @Test func pushByTagThenGetByTagAndDigest() async throws {
         try await TestRegistry.app().test(.router) { client in
             let image = try await client.pushImage("team/app", tag: "v1")
