@@ -137,7 +137,7 @@ let package = Package(
         // Backup archives (ustar with a checksum list), online backups, atomic restores.
         .target(
             name: "Backup",
-            dependencies: ["MetadataSQLite", "StorageFilesystem", "CWharfLinux", crypto],
+            dependencies: ["Config", "MetadataSQLite", "OCI", "Registry", "StorageFilesystem", "CWharfLinux", crypto],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 import MetadataSQLite
 import StorageFilesystem
@@ -20,9 +21,9 @@ public final class BackupCreator {
 
     public func create() throws -> BackupCatalog.Item {
         let root = request.root
-        let database = root + "/" + BackupEntryName.databaseFile
+        let database = DataDirectory(root).database
         guard FileManager.default.fileExists(atPath: database) else {
-            throw BackupError.failed("no Wharf data in \(root) (no \(BackupEntryName.databaseFile)): nothing to back up")
+            throw BackupError.failed("no Wharf data in \(root) (no \(DataDirectory.databaseName)): nothing to back up")
         }
         let directory = request.directory
         guard !PathContainment.isInside(directory, root) else {
@@ -112,7 +113,7 @@ public final class BackupCreator {
         try copy(snapshot, as: .database)
         for (role, path) in files.sorted(by: { $0.key < $1.key }) { try copy(path, as: .file(role: role)) }
         for blob in blobs {
-            let path = BackupEntryName.blobPath(root: root, algorithm: blob.algorithm, hex: blob.hex)
+            let path = try DataDirectory(root).blobFile(algorithm: blob.algorithm, hex: blob.hex)
             guard FileManager.default.fileExists(atPath: path) else {
                 throw BackupError.failed("blob \(blob.algorithm):\(blob.hex), which the metadata names, is missing from \(root): the registry is damaged")
             }

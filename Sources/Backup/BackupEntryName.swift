@@ -1,3 +1,5 @@
+import Config
+
 /// The names of entries in a backup archive, and where each lands in a data directory.
 public enum BackupEntryName: Sendable, Equatable {
     case descriptor
@@ -7,9 +9,7 @@ public enum BackupEntryName: Sendable, Equatable {
     case blob(algorithm: String, hex: String)
     case checksums
 
-    public static let databaseEntry = "metadata/wharf.sqlite"
-    /// The database's file name in a data directory.
-    public static let databaseFile = "wharf.sqlite"
+    public static let databaseEntry = "metadata/" + DataDirectory.databaseName
 
     public var name: String {
         switch self {
@@ -42,11 +42,6 @@ public enum BackupEntryName: Sendable, Equatable {
                 return nil
             }
         }
-    }
-
-    /// Where a blob lives under a data directory: Distribution's layout, which Wharf shares.
-    public static func blobPath(root: String, algorithm: String, hex: String) -> String {
-        "\(root)/docker/registry/v2/blobs/\(algorithm)/\(hex.prefix(2))/\(hex)/data"
     }
 
     static func isRole(_ text: Substring) -> Bool {

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 import MetadataSQLite
 import StorageFilesystem
@@ -57,7 +58,7 @@ public final class BackupRestorer {
             try? FileManager.default.removeItem(atPath: scratch)
             try? FileManager.default.removeItem(atPath: outside)
         }
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var staged: [String: String] = [:]
         let descriptor = try BackupArchiveReader(path: archive).read(progress: progress) { entry, _ in
@@ -65,9 +66,9 @@ public final class BackupRestorer {
             case .descriptor, .checksums:
                 return nil
             case .database:
-                return try RawFile(path: scratch + "/" + BackupEntryName.databaseFile, mode: .createNew)
+                return try RawFile(path: DataDirectory(scratch).database, mode: .createNew)
             case .blob(let algorithm, let hex):
-                let path = BackupEntryName.blobPath(root: scratch, algorithm: algorithm, hex: hex)
+                let path = try DataDirectory(scratch).blobFile(algorithm: algorithm, hex: hex)
                 try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 return try RawFile(path: path, mode: .createNew, permissions: 0o644)
             case .file(let role):
@@ -80,7 +81,7 @@ public final class BackupRestorer {
         report.notes = notes
 
         // Every checksum matched: finish the new directory.
-        try SQLiteSnapshot.forgetUploads(in: scratch + "/" + BackupEntryName.databaseFile)
+        try SQLiteSnapshot.forgetUploads(in: DataDirectory(scratch).database)
         if let storage = request.objectStorage {
             report.notes.append("blobs stay in \(storage); the restored metadata names them")
         } else if !descriptor.blobsIncluded {
@@ -128,12 +129,12 @@ public final class BackupRestorer {
 
     /// Hard links of the current data's blobs, for a backup that holds none: same files, no copy.
     func linkBlobs(from root: String, into scratch: String) throws -> Int {
-        let blobs = root + "/docker/registry/v2/blobs"
+        let blobs = DataDirectory(root).blobRoot
         guard let walker = FileManager.default.enumerator(atPath: blobs) else { return 0 }
         var count = 0
         while let relative = walker.nextObject() as? String {
             guard relative.hasSuffix("/data") else { continue }
-            let destination = scratch + "/docker/registry/v2/blobs/" + relative
+            let destination = DataDirectory(scratch).blobRoot + "/" + relative
             try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try FileManager.default.linkItem(atPath: blobs + "/" + relative, toPath: destination)
             count += 1

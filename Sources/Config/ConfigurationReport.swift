@@ -54,8 +54,8 @@ public enum ConfigurationReport {
             add("auth.token.signingalgorithms", token.signingAlgorithms?.joined(separator: ", "))
         }
         add("GITLAB_REGISTRY_ISSUER", c.identity.issuer)
-        add("GITLAB_REGISTRY_KEY_PATH", c.identity.resolvedKeyPath(root: c.storage.rootDirectory))
-        add("GITLAB_REGISTRY_CERT_PATH", c.identity.resolvedCertificatePath(root: c.storage.rootDirectory))
+        add("GITLAB_REGISTRY_KEY_PATH", c.identity.resolvedKeyPath(default: DataDirectory(c.storage.rootDirectory).defaultSigningKey))
+        add("GITLAB_REGISTRY_CERT_PATH", c.identity.resolvedCertificatePath(default: DataDirectory(c.storage.rootDirectory).defaultSigningKey))
         add("GITLAB_REGISTRY_GENERATE_INTERNAL_CERTIFICATES", String(c.identity.generateKeys))
         add("token lifetime", "\(c.identity.tokenLifetime)s")
         for warning in result.warnings { lines.append("warning: \(warning)") }

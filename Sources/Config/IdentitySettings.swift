@@ -4,7 +4,8 @@ public struct IdentitySettings: Sendable, Equatable {
     public var issuer = "gitlab-issuer"
     /// The `aud` of issued tokens and the `service` clients ask for.
     public var service = "container_registry"
-    /// `GITLAB_REGISTRY_KEY_PATH`: the RSA key that signs tokens; nil means `<root>/keys/registry.key`.
+    /// `GITLAB_REGISTRY_KEY_PATH`: the RSA key that signs tokens; nil means the data
+    /// directory's (`DataDirectory.defaultSigningKey`).
     public var keyPath: String?
     /// `GITLAB_REGISTRY_CERT_PATH`: its certificate; nil means the key path with `.crt`.
     public var certificatePath: String?
@@ -33,13 +34,13 @@ public struct IdentitySettings: Sendable, Equatable {
         }
     }
 
-    /// The key path in effect.
-    public func resolvedKeyPath(root: String) -> String { keyPath ?? root + "/keys/registry.key" }
+    /// The key path in effect; `defaultKey` is the data directory's.
+    public func resolvedKeyPath(default defaultKey: String) -> String { keyPath ?? defaultKey }
 
     /// The certificate path in effect: explicit, or the key's path with `.crt`.
-    public func resolvedCertificatePath(root: String) -> String {
+    public func resolvedCertificatePath(default defaultKey: String) -> String {
         if let certificatePath { return certificatePath }
-        let key = resolvedKeyPath(root: root)
+        let key = resolvedKeyPath(default: defaultKey)
         return (key.hasSuffix(".key") ? String(key.dropLast(4)) : key) + ".crt"
     }
 }

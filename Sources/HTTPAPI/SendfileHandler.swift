@@ -1,13 +1,16 @@
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// Sends blob bodies with `sendfile(2)` on plain HTTP/1 connections: the kernel copies page
 /// cache to socket, so a pull costs no user-space copies and no memory per connection.
 ///
 /// It sits between the HTTP/1 codec and Hummingbird's HTTPTypes codec. Inbound, it marks each
-/// request as coming from a sendfile-capable connection (removing any client-sent marker).
-/// Outbound, a response head carrying `X-Wharf-Sendfile` has the header removed and its body
-/// replaced by a `FileRegion` of the named file, written when the application ends the response.
+/// request as coming from a sendfile-capable connection (replacing any client-sent marker).
+/// Outbound, a response head carrying `X-Wharf-Sendfile` is held back while the named file is
+/// opened on NIO's thread pool (never on the event loop); then the head goes out with a
+/// `FileRegion` body, or — when the file cannot be opened — a clean error and a close instead
+/// of a head promising bytes that cannot come.
 final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -24,7 +27,16 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// loop turns between calls and the socket buffer drains in step.
     static let regionSize = 4 * 1024 * 1024
 
-    private var pending: SendfileDirective?
+    /// A response held back while its file opens.
+    private struct Pending {
+        var head: HTTPResponseHead
+        var headPromise: EventLoopPromise<Void>?
+        var directive: SendfileDirective?
+        var end: (trailers: HTTPHeaders?, promise: EventLoopPromise<Void>?)?
+        var opened: Result<NIOFileHandle, any Error>?
+    }
+
+    private var pending: Pending?
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(var head) = unwrapInboundIn(data) else {
@@ -39,53 +51,96 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .head(var head):
-            if let value = head.headers.first(name: Self.directiveHeader) {
-                head.headers.remove(name: Self.directiveHeader)
-                pending = SendfileDirective(headerValue: value)
-            }
-            context.write(wrapOutboundOut(.head(head)), promise: promise)
-        case .body where pending != nil:
-            // The application sends no body with a directive; nothing to forward.
-            promise?.succeed(())
-        case .end(let trailers):
-            guard let directive = pending else {
+            guard let value = head.headers.first(name: Self.directiveHeader) else {
                 context.write(data, promise: promise)
                 return
             }
-            pending = nil
-            writeFile(directive, trailers: trailers, context: context, promise: promise)
-        case .body:
+            head.headers.remove(name: Self.directiveHeader)
+            let directive = SendfileDirective(headerValue: value)
+            pending = Pending(head: head, headPromise: promise, directive: directive)
+            guard let directive else {
+                pending?.opened = .failure(SendfileFailure.malformedDirective)
+                return
+            }
+            let loop = context.eventLoop
+            NIOThreadPool.singleton.runIfActive(eventLoop: loop) { try NIOFileHandle(_deprecatedPath: directive.path) }
+                .hop(to: loop).assumeIsolated().whenComplete { [self] result in
+                    pending?.opened = result
+                    sendIfReady(context: context)
+                }
+        case .body where pending != nil:
+            // The application sends no body with a directive; nothing to forward.
+            promise?.succeed(())
+        case .end(let trailers) where pending != nil:
+            pending?.end = (trailers, promise)
+            sendIfReady(context: context)
+        case .body, .end:
             context.write(data, promise: promise)
         }
     }
 
-    private func writeFile(
-        _ directive: SendfileDirective, trailers: HTTPHeaders?, context: ChannelHandlerContext,
-        promise: EventLoopPromise<Void>?
-    ) {
-        let handle: NIOFileHandle
-        do {
-            // open(2) of a cached dentry takes microseconds; the event loop can afford it.
-            handle = try NIOFileHandle(_deprecatedPath: directive.path)
-        } catch {
-            // The head promised a body that cannot come: only closing tells the client.
-            promise?.fail(error)
-            context.close(promise: nil)
-            return
-        }
-        var start = Int(directive.range.lowerBound)
-        let end = Int(directive.range.upperBound)
-        while start < end {
-            let stop = min(start + Self.regionSize, end)
-            let region = FileRegion(fileHandle: handle, readerIndex: start, endIndex: stop)
-            context.write(wrapOutboundOut(.body(.fileRegion(region))), promise: nil)
-            start = stop
-        }
-        let done = context.eventLoop.makePromise(of: Void.self)
-        context.write(wrapOutboundOut(.end(trailers)), promise: done)
-        done.futureResult.whenComplete { result in
+    func flush(context: ChannelHandlerContext) {
+        // A held-back response is flushed when it is sent.
+        if pending == nil { context.flush() }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        if case .success(let handle)? = pending?.opened { try? handle.close() }
+        pending = nil
+    }
+
+    /// Sends the held response once both its end and its file (or the failure to open it) are in.
+    private func sendIfReady(context: ChannelHandlerContext) {
+        guard let response = pending, let end = response.end, let opened = response.opened else { return }
+        pending = nil
+        switch (opened, response.directive) {
+        case (.success(let handle), let directive?):
+            context.write(wrapOutboundOut(.head(response.head)), promise: response.headPromise)
+            var start = Int(directive.range.lowerBound)
+            let stop = Int(directive.range.upperBound)
+            while start < stop {
+                let next = min(start + Self.regionSize, stop)
+                context.write(wrapOutboundOut(.body(.fileRegion(FileRegion(fileHandle: handle, readerIndex: start, endIndex: next)))), promise: nil)
+                start = next
+            }
+            let done = context.eventLoop.makePromise(of: Void.self)
+            context.writeAndFlush(wrapOutboundOut(.end(end.trailers)), promise: done)
+            done.futureResult.whenComplete { result in
+                try? handle.close()
+                end.promise?.completeWith(result)
+            }
+        case (.success(let handle), nil):
             try? handle.close()
-            promise?.completeWith(result)
+            fail(response, end: end, error: SendfileFailure.malformedDirective, context: context)
+        case (.failure(let error), _):
+            fail(response, end: end, error: error, context: context)
         }
     }
+
+    /// The blob's file could not be opened: 404 when it is gone, 503 for anything else (a
+    /// client retries those), with the spec's error body; then the connection closes.
+    private func fail(_ response: Pending, end: (trailers: HTTPHeaders?, promise: EventLoopPromise<Void>?), error: any Error, context: ChannelHandlerContext) {
+        let missing = (error as? IOError)?.errnoCode == ENOENT
+        let (status, code, detail): (HTTPResponseStatus, String, String) = missing
+            ? (.notFound, "BLOB_UNKNOWN", "the blob's file is missing from storage")
+            : (.serviceUnavailable, "UNAVAILABLE", "the blob's file cannot be read now; retry")
+        let body = #"{"errors":[{"code":"\#(code)","message":"\#(code == "BLOB_UNKNOWN" ? "blob unknown to registry" : "service unavailable")","detail":"\#(detail)"}]}"#
+        var head = HTTPResponseHead(version: response.head.version, status: status)
+        head.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        head.headers.add(name: "Content-Length", value: String(body.utf8.count))
+        head.headers.add(name: "Connection", value: "close")
+        if !missing { head.headers.add(name: "Retry-After", value: "1") }
+        if let version = response.head.headers.first(name: "Docker-Distribution-API-Version") {
+            head.headers.add(name: "Docker-Distribution-API-Version", value: version)
+        }
+        context.write(wrapOutboundOut(.head(head)), promise: response.headPromise)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(end.trailers)), promise: end.promise)
+        context.close(promise: nil)
+    }
+}
+
+/// Why a sendfile directive could not be served.
+enum SendfileFailure: Error {
+    case malformedDirective
 }

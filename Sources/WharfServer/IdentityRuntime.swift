@@ -14,17 +14,16 @@ struct IdentityRuntime: Sendable {
     let endpoint: TokenEndpoint
     let adminAPI: AdminAPI
 
-    static func start(_ configuration: Configuration, database: SQLiteDatabase, logger: Logger) async throws -> IdentityRuntime {
-        let root = configuration.storage.rootDirectory
+    static func start(_ configuration: Configuration, data: DataDirectory, database: SQLiteDatabase, logger: Logger) async throws -> IdentityRuntime {
         let store = SQLiteIdentityStore(database: database)
         let passwords = PasswordHasher()
-        let keyPair = try SigningKeyFiles.loadOrGenerate(configuration.identity, root: root, logger: logger)
+        let keyPair = try SigningKeyFiles.loadOrGenerate(configuration.identity, data: data, logger: logger)
         let issuer = try await TokenIssuer(
             keyPair: keyPair, issuer: configuration.identity.issuer, service: configuration.identity.service,
             lifetime: configuration.identity.tokenLifetime
         )
         let admin = IdentityAdmin(store: store, passwords: passwords)
-        try await InitialRootUser.ensure(admin: admin, root: root, logger: logger)
+        try await InitialRootUser.ensure(admin: admin, data: data, logger: logger)
         let endpoint = TokenEndpoint(
             authenticator: Authenticator(store: store, passwords: passwords), grantor: ScopeGrantor(store: store),
             issuer: issuer, limiter: LoginRateLimiter(), logger: logger

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 import Identity
 import Logging
@@ -6,12 +7,10 @@ import Logging
 /// written to `<root>/initial_root_password` (mode 0600 from its creation). The log names the
 /// file, never the password: logs are shipped and kept where the file is not.
 enum InitialRootUser {
-    static let fileName = "initial_root_password"
-
-    static func ensure(admin: IdentityAdmin, root: String, logger: Logger) async throws {
+    static func ensure(admin: IdentityAdmin, data: DataDirectory, logger: Logger) async throws {
         guard try await admin.store.users().isEmpty else { return }
         let password = try await admin.createUser(username: "root", password: nil, isAdmin: true).secret
-        let path = root + "/" + fileName
+        let path = data.initialRootPassword
         let text = "# The password of the admin user root, made on first start. Change it and delete this file.\nPassword: \(password)\n"
         try SecretFile.write(text, to: path)
         logger.notice("created the admin user root; its password is in \(path) (mode 0600)")

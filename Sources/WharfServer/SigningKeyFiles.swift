@@ -6,9 +6,9 @@ import Logging
 /// The token signing key and certificate on disk: read them, or make them when allowed
 /// (GitLab's `GITLAB_REGISTRY_GENERATE_INTERNAL_CERTIFICATES`, or Wharf's default location).
 public enum SigningKeyFiles {
-    static func loadOrGenerate(_ settings: IdentitySettings, root: String, logger: Logger) throws -> SigningKeyPair {
-        let keyPath = settings.resolvedKeyPath(root: root)
-        let certificatePath = settings.resolvedCertificatePath(root: root)
+    static func loadOrGenerate(_ settings: IdentitySettings, data: DataDirectory, logger: Logger) throws -> SigningKeyPair {
+        let keyPath = settings.resolvedKeyPath(default: data.defaultSigningKey)
+        let certificatePath = settings.resolvedCertificatePath(default: data.defaultSigningKey)
         let manager = FileManager.default
         let mayGenerate = settings.generateKeys || settings.keyPath == nil
         if !manager.fileExists(atPath: keyPath) {

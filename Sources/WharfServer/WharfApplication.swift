@@ -16,14 +16,12 @@ import StorageFilesystem
 /// directory, the registry API and/or the token issuer per process role, the debug listener,
 /// and the background services, as one list of services to run in a group.
 public enum WharfApplication {
-    /// The metadata database's file name under the root directory.
-    public static let databaseName = "wharf.sqlite"
-
     /// Everything a `wharf serve` process runs; the first service is stopped last.
     public static func services(
         _ configuration: Configuration, logger: Logger, metrics: WharfMetrics? = nil
     ) async throws -> [any Service] {
-        let root = configuration.storage.rootDirectory
+        let data = DataDirectory(configuration.storage.rootDirectory)
+        let root = data.path
         do {
             try SecretFile.makePrivateDirectory(root)
         } catch {
@@ -44,10 +42,10 @@ public enum WharfApplication {
         guard let lock else {
             throw WharfStartupError("\(root) is being restored (`wharf backup restore` holds \(DataDirectoryLock.fileName)): start the server when it has finished")
         }
-        let database = try SQLiteDatabase(path: root + "/" + databaseName)
+        let database = try SQLiteDatabase(path: data.database)
         // An open registry (REGISTRY_AUTH=none) issues no tokens, so it needs no key and no root.
         let issuesTokens = configuration.role == .auth || (configuration.role == .all && configuration.auth != .disabled)
-        let identity: IdentityRuntime? = issuesTokens ? try await IdentityRuntime.start(configuration, database: database, logger: logger) : nil
+        let identity: IdentityRuntime? = issuesTokens ? try await IdentityRuntime.start(configuration, data: data, database: database, logger: logger) : nil
         var registry: RegistryMiddleware?
         let origin = PublicOrigin(
             configuredBase: configuration.http.host, relativeURLs: configuration.http.relativeURLs,

@@ -40,8 +40,12 @@ struct ImportCommand: AsyncParsableCommand {
         var dryRun = false
 
         func run() async throws {
-            var configuration = try Configuration.forCommand(file: config)
-            if let wharfRoot { configuration.storage.rootDirectory = wharfRoot }
+            let configuration: Config.Configuration
+            do {
+                configuration = try ConfigurationOptions.load(file: config, root: wharfRoot).configuration
+            } catch {
+                throw ValidationError("\(error)")
+            }
             let target = configuration.storage.rootDirectory
             try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
             let storage = try StorageFactory.driver(configuration)
@@ -72,7 +76,7 @@ struct ImportCommand: AsyncParsableCommand {
             let console = ConsoleOutput()
             // Relaxed commits: an import interrupted by a power cut is simply run again. The
             // checkpoint at the end puts everything on disk before the command reports success.
-            let database = try SQLiteDatabase(path: target + "/" + WharfApplication.databaseName, durability: .relaxed)
+            let database = try SQLiteDatabase(path: DataDirectory(target).database, durability: .relaxed)
             let importer = DistributionImporter(
                 source: source, target: storage, metadata: SQLiteMetadataStore(database: database), sameStorage: same, dryRun: dryRun,
                 progress: { console.line($0) }

@@ -8,7 +8,7 @@ struct GroupCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a group; a subgroup needs its parent.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var data: ConfigurationOptions
         @Argument var path: String
 
         func run() async throws {
@@ -21,7 +21,7 @@ struct GroupCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List groups and personal namespaces.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var data: ConfigurationOptions
 
         func run() async throws {
             try await manage {
@@ -41,7 +41,7 @@ struct ProjectCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a project under a group or a user's namespace.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var data: ConfigurationOptions
         @Argument var path: String
         @Option(help: "private, internal or public.") var visibility = "private"
 
@@ -58,7 +58,7 @@ struct ProjectCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List projects.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var data: ConfigurationOptions
 
         func run() async throws {
             try await manage {
@@ -71,7 +71,7 @@ struct ProjectCommand: AsyncParsableCommand {
 
     struct Visibility: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Change a project's visibility.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var data: ConfigurationOptions
         @Argument var path: String
         @Argument var visibility: String
 
@@ -94,7 +94,7 @@ struct MemberCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add or change a membership.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var data: ConfigurationOptions
         @OptionGroup var target: TargetOptions
         @Option(help: "The user.") var user: String
         @Option(help: "guest, reporter, developer, maintainer or owner.") var role: String
@@ -110,7 +110,7 @@ struct MemberCommand: AsyncParsableCommand {
 
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a membership.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var data: ConfigurationOptions
         @OptionGroup var target: TargetOptions
         @Option(help: "The user.") var user: String
 

@@ -14,14 +14,10 @@ struct Serve: AsyncParsableCommand {
     @Argument(help: "A Distribution config.yml, as `registry serve CONFIG` takes it (or --config, or REGISTRY_CONFIGURATION_PATH).")
     var configFile: String?
 
-    @Option(help: "A Distribution config.yml.")
-    var config: String?
+    @OptionGroup var options: ConfigurationOptions
 
     @Option(help: "Listen address, host:port (default :5000; env REGISTRY_HTTP_ADDR).")
     var addr: String?
-
-    @Option(help: "Data directory for blobs and metadata (default ./wharf-data; env REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY).")
-    var root: String?
 
     @Flag(inversion: .prefixedEnableDisable, help: "Allow DELETE of manifests, tags and blobs (env REGISTRY_STORAGE_DELETE_ENABLED).")
     var delete: Bool?
@@ -38,12 +34,11 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var configuration: Configuration
         var warnings: [String] = []
-        do {
-            let loaded = try ConfigurationLoader.load(file: config ?? configFile, environment: ProcessInfo.processInfo.environment)
+        do throws(ConfigurationError) {
+            let loaded = try options.load(file: configFile)
             configuration = loaded.configuration
             warnings = loaded.warnings
             if let addr { configuration.http.addr = try ListenAddress(parsing: addr, key: "--addr") }
-            if let root { configuration.storage.rootDirectory = root }
             if let delete { configuration.storage.deleteEnabled = delete }
             if let fsync { configuration.storage.fsync = fsync }
             if let role {
@@ -54,7 +49,9 @@ struct Serve: AsyncParsableCommand {
             }
             if let logLevel { configuration.log.level = try LogLevel(parsing: logLevel, key: "--log-level") }
         } catch {
-            throw ValidationError("\(error)")
+            // The command line was fine; the configuration was not: the key, the problem and
+            // the fix, without a usage text.
+            throw CommandFailure(description: "configuration: \(error.key) \(error.problem)\n  fix: \(error.fix)")
         }
         let level = configuration.log.level.loggerLevel
         let json = configuration.log.json

@@ -8,7 +8,7 @@ struct TokenCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a token; it is shown once.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var data: ConfigurationOptions
         @Option(help: "The token's owner.") var user: String
         @Option(help: "A name to recognise the token by.") var name: String
         @Option(help: "read_registry, write_registry, api (comma-separated).") var scopes: String
@@ -27,7 +27,7 @@ struct TokenCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tokens (not their values).")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var data: ConfigurationOptions
         @Option(help: "Only this user's tokens.") var user: String?
 
         func run() async throws {
@@ -45,7 +45,7 @@ struct TokenCommand: AsyncParsableCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a token.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var data: ConfigurationOptions
         @Argument var id: Int64
 
         func run() async throws {
@@ -65,7 +65,7 @@ struct DeployTokenCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a deploy token; its username and secret are shown once.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var data: ConfigurationOptions
         @OptionGroup var target: TargetOptions
         @Option(help: "A name to recognise the token by.") var name: String
         @Option(help: "read_registry, write_registry (comma-separated).") var scopes: String
@@ -85,7 +85,7 @@ struct DeployTokenCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List deploy tokens (not their values).")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var data: ConfigurationOptions
 
         func run() async throws {
             try await manage {
@@ -99,7 +99,7 @@ struct DeployTokenCommand: AsyncParsableCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a deploy token.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var data: ConfigurationOptions
         @Argument var id: Int64
 
         func run() async throws {

@@ -9,7 +9,7 @@ struct UserCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user; prints a generated password unless one is given.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var data: ConfigurationOptions
         @Argument var username: String
         @Option(help: "The password (at least 8 characters); generated when omitted.") var password: String?
         @Flag(help: "Make the user an administrator.") var admin = false
@@ -25,7 +25,7 @@ struct UserCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List users.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var data: ConfigurationOptions
 
         func run() async throws {
             try await manage {
@@ -39,7 +39,7 @@ struct UserCommand: AsyncParsableCommand {
 
     struct Block: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Block a user: logins and tokens stop working.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var data: ConfigurationOptions
         @Argument var username: String
 
         func run() async throws {
@@ -52,7 +52,7 @@ struct UserCommand: AsyncParsableCommand {
 
     struct Unblock: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Unblock a user.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var data: ConfigurationOptions
         @Argument var username: String
 
         func run() async throws {
@@ -65,7 +65,7 @@ struct UserCommand: AsyncParsableCommand {
 
     struct Password: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Set a user's password.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var data: ConfigurationOptions
         @Argument var username: String
         @Argument var password: String
 

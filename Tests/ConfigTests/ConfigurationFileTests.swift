@@ -184,7 +184,7 @@ import Testing
         ]).configuration
         #expect(configuration.http.host == "https://registry.example.com")
         #expect(configuration.identity.keyPath == "/certs/registry.key")
-        #expect(configuration.identity.resolvedCertificatePath(root: "/x") == "/certs/registry.crt")
+        #expect(configuration.identity.resolvedCertificatePath(default: "/x/keys/registry.key") == "/certs/registry.crt")
         #expect(configuration.http.tls == Configuration.TLSFiles(certificate: "/certs/registry.crt", key: "/certs/registry.key"))
         let withPort = try load(nil, ["GITLAB_REGISTRY_HOST": "registry.example.com", "GITLAB_REGISTRY_PORT": "5050"])
         #expect(withPort.configuration.http.host == "https://registry.example.com:5050")

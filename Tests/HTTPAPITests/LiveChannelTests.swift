@@ -95,6 +95,40 @@ import WharfTestSupport
         }
     }
 
+    /// A blob whose file is gone (or a directive that names no absolute file, as a relative
+    /// data directory once made) gets a clean error and a close — never a 200 whose body
+    /// never comes.
+    @Test func aBlobFileThatCannotBeOpenedIsACleanErrorNotAPromise() async throws {
+        try await withTemporaryDirectory { root in
+            let app = TestRegistry.app(driver: FilesystemDriver(root: root), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite"))
+            try await app.test(.live) { client in
+                let port = try #require(client.port)
+                let d = try await client.pushBlob("r", bytes("soon gone"))
+                try FileManager.default.removeItem(atPath: root + "/docker/registry/v2/blobs/sha256/\(d.hex.prefix(2))/\(d.hex)/data")
+                let connection = try RawConnection(port: port)
+                try await connection.send("GET /v2/r/blobs/\(d) HTTP/1.1\r\nHost: x\r\n\r\n")
+                let answer = await connection.read()
+                #expect(answer.text.hasPrefix("HTTP/1.1 404"), "\(answer.text)")
+                #expect(answer.text.contains("BLOB_UNKNOWN"))
+                #expect(answer.closed)
+            }
+        }
+        try await withTemporaryDirectory { root in
+            let relative = "wharf-relative-\(UInt32.random(in: 0 ... .max))"
+            defer { try? FileManager.default.removeItem(atPath: relative) }
+            let app = TestRegistry.app(driver: FilesystemDriver(root: relative), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite"))
+            try await app.test(.live) { client in
+                let port = try #require(client.port)
+                let d = try await client.pushBlob("r", bytes("relative root"))
+                let connection = try RawConnection(port: port, timeoutSeconds: 10)
+                try await connection.send("GET /v2/r/blobs/\(d) HTTP/1.1\r\nHost: x\r\n\r\n")
+                let answer = await connection.read()
+                #expect(answer.closed, "the client was left waiting for a body")
+                #expect(answer.text.hasPrefix("HTTP/1.1 503"), "\(answer.text)")
+            }
+        }
+    }
+
     @Test func uploadsSurviveARestart() async throws {
         try await withTemporaryDirectory { root in
             func app() throws -> some ApplicationProtocol {
