@@ -37,6 +37,9 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private var pending: Pending?
+    /// A close (or output half-close, after a `Connection: close` request) that arrived while a
+    /// response was held: it waits for that response, or the response would be cut off.
+    private var deferredClose: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(var head) = unwrapInboundIn(data) else {
@@ -84,6 +87,21 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if pending == nil { context.flush() }
     }
 
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        guard pending != nil else {
+            context.close(mode: mode, promise: promise)
+            return
+        }
+        deferredClose = (mode, promise)
+    }
+
+    /// Runs a close that waited for the held response.
+    private func closeIfDeferred(context: ChannelHandlerContext) {
+        guard let close = deferredClose else { return }
+        deferredClose = nil
+        context.close(mode: close.mode, promise: close.promise)
+    }
+
     func handlerRemoved(context: ChannelHandlerContext) {
         if case .success(let handle)? = pending?.opened { try? handle.close() }
         pending = nil
@@ -105,9 +123,10 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             let done = context.eventLoop.makePromise(of: Void.self)
             context.writeAndFlush(wrapOutboundOut(.end(end.trailers)), promise: done)
-            done.futureResult.whenComplete { result in
+            done.futureResult.assumeIsolated().whenComplete { [self] result in
                 try? handle.close()
                 end.promise?.completeWith(result)
+                closeIfDeferred(context: context)
             }
         case (.success(let handle), nil):
             try? handle.close()
@@ -136,7 +155,9 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.head(head)), promise: response.headPromise)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(end.trailers)), promise: end.promise)
-        context.close(promise: nil)
+        let waiting = deferredClose
+        deferredClose = nil
+        context.close(promise: waiting?.promise)
     }
 }
 

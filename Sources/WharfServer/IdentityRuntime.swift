@@ -13,6 +13,8 @@ struct IdentityRuntime: Sendable {
     let passwords: PasswordHasher
     let endpoint: TokenEndpoint
     let adminAPI: AdminAPI
+    /// Whether this start made the first admin (and should say how to log in).
+    let createdRoot: Bool
 
     static func start(_ configuration: Configuration, data: DataDirectory, database: SQLiteDatabase, logger: Logger) async throws -> IdentityRuntime {
         let store = SQLiteIdentityStore(database: database)
@@ -23,13 +25,14 @@ struct IdentityRuntime: Sendable {
             lifetime: configuration.identity.tokenLifetime
         )
         let admin = IdentityAdmin(store: store, passwords: passwords)
-        try await InitialRootUser.ensure(admin: admin, data: data, logger: logger)
+        let createdRoot = try await InitialRootUser.ensure(admin: admin, data: data, logger: logger)
         let endpoint = TokenEndpoint(
             authenticator: Authenticator(store: store, passwords: passwords), grantor: ScopeGrantor(store: store),
             issuer: issuer, limiter: LoginRateLimiter(), logger: logger
         )
         return IdentityRuntime(
-            store: store, keyPair: keyPair, issuer: issuer, passwords: passwords, endpoint: endpoint, adminAPI: AdminAPI(admin: admin)
+            store: store, keyPair: keyPair, issuer: issuer, passwords: passwords, endpoint: endpoint, adminAPI: AdminAPI(admin: admin),
+            createdRoot: createdRoot
         )
     }
 }

@@ -84,7 +84,11 @@ public enum WharfApplication {
                 accessLog: configuration.log.accessLog, origin: origin
             ),
             server: listener.builder, address: .hostname(configuration.http.addr.host, port: configuration.http.addr.port),
-            logger: logger
+            logger: logger,
+            onServerRunning: { [createdRoot = identity?.createdRoot == true, host = configuration.http.host] channel in
+                guard createdRoot else { return }
+                logger.notice("\(InitialRootUser.loginLine(publicBase: host, port: channel.localAddress?.port ?? 0))")
+            }
         ))
         return services
     }

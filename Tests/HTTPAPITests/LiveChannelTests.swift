@@ -129,6 +129,27 @@ import WharfTestSupport
         }
     }
 
+    /// `Connection: close` (skopeo sends it) half-closes the output right after the response;
+    /// a body still being opened must go out before that close.
+    @Test func aFileBodyIsSentWholeBeforeAConnectionCloseTakesEffect() async throws {
+        try await withTemporaryDirectory { root in
+            let app = TestRegistry.app(driver: FilesystemDriver(root: root), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite"))
+            try await app.test(.live) { client in
+                let port = try #require(client.port)
+                let content = String(repeating: "0123456789abcdef", count: 8192)
+                let d = try await client.pushBlob("r", bytes(content))
+                for _ in 0..<5 {
+                    let connection = try RawConnection(port: port)
+                    try await connection.send("GET /v2/r/blobs/\(d) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    let answer = await connection.read()
+                    #expect(answer.text.hasPrefix("HTTP/1.1 200"))
+                    #expect(answer.text.hasSuffix(content), "the body was cut off (\(answer.text.utf8.count) bytes came)")
+                    #expect(answer.closed)
+                }
+            }
+        }
+    }
+
     @Test func uploadsSurviveARestart() async throws {
         try await withTemporaryDirectory { root in
             func app() throws -> some ApplicationProtocol {

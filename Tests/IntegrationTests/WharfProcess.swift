@@ -14,9 +14,13 @@ final class WharfProcess: @unchecked Sendable {
     }
 
     /// Starts `wharf serve`; open (`REGISTRY_AUTH=none`) unless `environment` says otherwise.
-    init(root: String, arguments: [String] = [], environment: [String: String] = ["REGISTRY_AUTH": "none"]) throws {
+    /// Without `root` the data directory is the default `./wharf-data` of `directory`.
+    init(
+        root: String?, arguments: [String] = [], environment: [String: String] = ["REGISTRY_AUTH": "none"], directory: String? = nil
+    ) throws {
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "--addr", "127.0.0.1:0", "--root", root] + arguments
+        process.arguments = ["serve", "--addr", "127.0.0.1:0"] + (root.map { ["--root", $0] } ?? []) + arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = log
         process.standardError = log
