@@ -73,6 +73,11 @@ public struct UploadService: Sendable {
     ) async throws -> BlobRecord where Body.Element == ByteBuffer {
         try await session(id, in: repository)
         return try await withState(id, in: repository) { state in
+            if state.needsHash(digest.algorithm) {
+                // Chunks written by earlier requests are complete in storage: hash them now,
+                // and the last chunk as it streams.
+                state.alsoHash(try await hashStored(id, in: repository, bytes: state.offset, algorithm: digest.algorithm))
+            }
             let writer = try await receive(
                 body, into: id, in: repository, state: &state, contentRange: contentRange, contentLength: contentLength
             )
@@ -218,6 +223,16 @@ public struct UploadService: Sendable {
         if let expected, state.offset - start != expected {
             throw RegistryError(.sizeInvalid, detail: "chunk has \(state.offset - start) bytes, \(expected) were announced")
         }
+    }
+
+    /// The first `bytes` bytes of the upload (those earlier requests wrote), hashed in `algorithm`.
+    private func hashStored(_ id: String, in repository: RepositoryName, bytes: Int64, algorithm: DigestAlgorithm) async throws -> DigestHasher {
+        var hasher = DigestHasher(algorithm)
+        guard bytes > 0 else { return hasher }
+        try await driver.read(RegistryLayout.uploadData(id, in: repository), range: 0..<bytes) { chunk in
+            chunk.withUnsafeReadableBytes { hasher.update($0) }
+        }
+        return hasher
     }
 
     /// Throws `DIGEST_INVALID` unless the upload's bytes have the claimed digest.

@@ -7,6 +7,10 @@ public struct UploadState: Sendable {
     public let id: String
     public private(set) var offset: Int64
     private var hasher: DigestHasher
+    /// A second running hash in the algorithm the client's digest names (sha512), started
+    /// before the last chunk is received: the bytes are hashed as they stream, never read back
+    /// from a file whose writes may still be in flight.
+    private var claimedHasher: DigestHasher?
 
     /// A fresh upload, or one whose `offset` bytes were rehashed into `hasher`.
     public init(id: String, offset: Int64 = 0, hasher: DigestHasher = DigestHasher(.sha256)) {
@@ -37,7 +41,19 @@ public struct UploadState: Sendable {
     /// Records bytes that were written to the upload.
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         hasher.update(bytes)
+        claimedHasher?.update(bytes)
         offset += Int64(bytes.count)
+    }
+
+    /// Whether closing with `algorithm` needs a hash the state does not keep yet.
+    public func needsHash(_ algorithm: DigestAlgorithm) -> Bool {
+        algorithm != hasher.algorithm && claimedHasher?.algorithm != algorithm
+    }
+
+    /// Starts hashing in another algorithm too; `seeded` has already hashed the `offset` bytes
+    /// held so far.
+    public mutating func alsoHash(_ seeded: DigestHasher) {
+        claimedHasher = seeded
     }
 
     /// The outcome of closing the upload with the digest the client claims.
@@ -49,8 +65,9 @@ public struct UploadState: Sendable {
     }
 
     public func verify(_ claimed: Digest) -> Verification {
-        guard claimed.algorithm == hasher.algorithm else { return .rehash(claimed.algorithm) }
-        let computed = hasher.finalize()
+        let running = [hasher, claimedHasher].compactMap { $0 }.first { $0.algorithm == claimed.algorithm }
+        guard let running else { return .rehash(claimed.algorithm) }
+        let computed = running.finalize()
         return computed == claimed ? .matches : .mismatch(computed: computed)
     }
 
