@@ -14,7 +14,8 @@ public enum AccessRequirement {
             return []
         case .catalog:
             return [.catalog]
-        case .tags(let name), .manifest(let name, _), .blob(let name, _), .uploads(let name), .upload(let name, _),
+        case .tags(let name), .manifest(let name, _), .invalidManifestReference(let name, _), .blob(let name, _), .uploads(let name),
+            .upload(let name, _),
             .referrers(let name, _):
             var accesses: [ResourceAccess]
             switch method {

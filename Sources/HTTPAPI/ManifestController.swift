@@ -39,8 +39,9 @@ struct ManifestController: Sendable {
         } catch is NIOTooManyBytesError {
             throw tooLarge
         }
+        let tags = try Self.tagParameters(request)
         let result = try await services.manifests.put(
-            bytes, contentType: request.headers[.contentType], reference: reference, in: name
+            bytes, contentType: request.headers[.contentType], reference: reference, tags: tags, in: name
         )
         var headers: HTTPFields = [
             .location: origin.location("/v2/\(name)/manifests/\(result.digest)", base: base),
@@ -48,7 +49,22 @@ struct ManifestController: Sendable {
             .contentLength: "0",
         ]
         if let subject = result.subject { headers[.ociSubject] = subject.description }
+        if case .digest = reference, !result.tags.isEmpty {
+            headers[.ociTag] = result.tags.map(\.value).joined(separator: ", ")
+        }
         return Response(status: .created, headers: headers)
+    }
+
+    /// The `tag` query parameters of a push by digest; 414 past `maxTagsPerPush`, 400 for an
+    /// invalid one (nothing is stored then).
+    static func tagParameters(_ request: Request) throws -> [Tag] {
+        let values = request.uri.queryParameters[values: "tag"]
+        guard values.count <= ManifestService.maxTagsPerPush else {
+            throw RegistryError(
+                .tagInvalid, detail: "at most \(ManifestService.maxTagsPerPush) tag parameters per push", status: 414
+            )
+        }
+        return try values.map { value throws(RegistryError) in try Tag(String(value)) }
     }
 
     func delete(_ name: RepositoryName, reference: Reference) async throws -> Response {

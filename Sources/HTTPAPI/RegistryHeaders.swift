@@ -6,6 +6,7 @@ extension HTTPField.Name {
     static let dockerContentDigest = HTTPField.Name("Docker-Content-Digest")!
     static let dockerUploadUUID = HTTPField.Name("Docker-Upload-UUID")!
     static let ociSubject = HTTPField.Name("OCI-Subject")!
+    static let ociTag = HTTPField.Name("OCI-Tag")!
     static let ociFiltersApplied = HTTPField.Name("OCI-Filters-Applied")!
     static let ociChunkMinLength = HTTPField.Name("OCI-Chunk-Min-Length")!
     static let link = HTTPField.Name("Link")!

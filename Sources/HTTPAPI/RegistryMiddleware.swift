@@ -101,6 +101,10 @@ public struct RegistryMiddleware: RouterMiddleware {
             return try await manifests.put(name, reference: reference, request: request, base: base)
         case (.manifest(let name, let reference), .delete):
             return try await manifests.delete(name, reference: reference)
+        case (.invalidManifestReference(let name, _), .get), (.invalidManifestReference(let name, _), .head):
+            throw RegistryError(.manifestUnknown, detail: "no manifest of repository \(name) has that reference (it is neither a tag nor a digest)")
+        case (.invalidManifestReference(_, let error), .put), (.invalidManifestReference(_, let error), .delete):
+            throw error
         case (.blob(let name, let digest), .get), (.blob(let name, let digest), .head):
             return try await blobs.get(name, digest: digest, request: request)
         case (.blob(let name, let digest), .delete):

@@ -7,6 +7,10 @@ public enum RegistryRoute: Sendable, Equatable {
     case catalog
     case tags(RepositoryName)
     case manifest(RepositoryName, Reference)
+    /// A manifest path whose reference is neither a valid tag nor a valid digest: no manifest
+    /// has that name (GET/HEAD answer 404 `MANIFEST_UNKNOWN`, as Distribution does), and a PUT
+    /// or DELETE is refused with the parse error.
+    case invalidManifestReference(RepositoryName, RegistryError)
     case blob(RepositoryName, Digest)
     case uploads(RepositoryName)
     case upload(RepositoryName, id: String)
@@ -46,7 +50,11 @@ public enum RegistryRoute: Sendable, Equatable {
             self = .tags(try name(dropping: 2))
         } else if count >= 2, parts[count - 2] == "manifests" {
             let repository = try name(dropping: 2)
-            self = .manifest(repository, try Reference(parsing: String(parts[count - 1])))
+            do {
+                self = .manifest(repository, try Reference(parsing: String(parts[count - 1])))
+            } catch {
+                self = .invalidManifestReference(repository, error)
+            }
         } else if count >= 2, parts[count - 2] == "blobs" {
             let repository = try name(dropping: 2)
             self = .blob(repository, try Digest(parsing: String(parts[count - 1])))
@@ -62,7 +70,8 @@ public enum RegistryRoute: Sendable, Equatable {
     public var repository: RepositoryName? {
         switch self {
         case .base, .catalog: nil
-        case .tags(let name), .manifest(let name, _), .blob(let name, _), .uploads(let name), .upload(let name, _),
+        case .tags(let name), .manifest(let name, _), .invalidManifestReference(let name, _), .blob(let name, _), .uploads(let name),
+            .upload(let name, _),
             .referrers(let name, _):
             name
         }
@@ -73,7 +82,7 @@ public enum RegistryRoute: Sendable, Equatable {
         let delete = deleteEnabled ? ["DELETE"] : []
         switch self {
         case .base, .catalog, .tags, .referrers: return ["GET", "HEAD", "OPTIONS"]
-        case .manifest: return ["GET", "HEAD", "PUT"] + delete + ["OPTIONS"]
+        case .manifest, .invalidManifestReference: return ["GET", "HEAD", "PUT"] + delete + ["OPTIONS"]
         case .blob: return ["GET", "HEAD"] + delete + ["OPTIONS"]
         case .uploads: return ["POST", "OPTIONS"]
         case .upload: return ["GET", "PATCH", "PUT", "DELETE", "OPTIONS"]

@@ -5,7 +5,7 @@ extension RegistryRoute {
         case .base: "/v2/"
         case .catalog: "/v2/_catalog"
         case .tags: "/v2/{name}/tags/list"
-        case .manifest: "/v2/{name}/manifests/{reference}"
+        case .manifest, .invalidManifestReference: "/v2/{name}/manifests/{reference}"
         case .blob: "/v2/{name}/blobs/{digest}"
         case .uploads: "/v2/{name}/blobs/uploads/"
         case .upload: "/v2/{name}/blobs/uploads/{uuid}"

@@ -66,7 +66,7 @@ public final class InMemoryMetadataStore: MetadataStore {
     }
 
     public func putManifest(
-        _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tag: Tag?
+        _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tags: [Tag]
     ) async throws {
         try state.withLockedValue { state in
             let linked = state.links[repository] ?? []
@@ -79,7 +79,7 @@ public final class InMemoryMetadataStore: MetadataStore {
                 state.blobs[manifest.digest] = BlobRecord(digest: manifest.digest, size: manifest.size, createdAt: manifest.createdAt)
             }
             state.manifests[repository, default: [:]][manifest.digest] = manifest
-            if let tag { state.tags[repository, default: [:]][tag] = manifest.digest }
+            for tag in tags { state.tags[repository, default: [:]][tag] = manifest.digest }
         }
     }
 

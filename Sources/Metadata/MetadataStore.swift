@@ -33,10 +33,11 @@ public protocol MetadataStore: Sendable {
 
     // MARK: Manifests and tags
 
-    /// Stores a manifest (and its tag). Fails with `MetadataError.missingReferences` when a
-    /// referenced blob is not linked into the repository or a child manifest is not in it.
+    /// Stores a manifest and points `tags` at it, in one transaction. Fails with
+    /// `MetadataError.missingReferences` when a referenced blob is not linked into the
+    /// repository or a child manifest is not in it.
     func putManifest(
-        _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tag: Tag?
+        _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tags: [Tag]
     ) async throws
 
     /// The manifest a tag or digest names in `repository`.
@@ -69,6 +70,12 @@ public protocol MetadataStore: Sendable {
 }
 
 extension MetadataStore {
+    public func putManifest(
+        _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tag: Tag?
+    ) async throws {
+        try await putManifest(manifest, references: references, in: repository, tags: tag.map { [$0] } ?? [])
+    }
+
     public func createUpload(_ upload: UploadRecord) async throws {
         try await createUpload(upload, limit: .unlimited)
     }

@@ -120,7 +120,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     // MARK: Manifests and tags
 
     public func putManifest(
-        _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tag: Tag?
+        _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tags: [Tag]
     ) async throws {
         let annotations = try manifest.annotations.map(Self.encodeAnnotations)
         try await database.write { db in
@@ -152,7 +152,7 @@ public final class SQLiteMetadataStore: MetadataStore {
             for child in references.manifests {
                 try insertReference.execute(arguments: [id, manifest.digest.description, child.description, true])
             }
-            if let tag {
+            for tag in tags {
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO tags (repository_id, name, digest, updated_at) VALUES (?, ?, ?, ?)

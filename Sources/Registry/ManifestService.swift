@@ -21,14 +21,21 @@ public struct ManifestService: Sendable {
         self.cache = ManifestCache(capacity: options.manifestCacheBytes)
     }
 
-    /// What a push produced: the digest, and the subject to announce in `OCI-Subject`.
+    /// What a push produced: the digest, the subject to announce in `OCI-Subject`, and the
+    /// tags now pointing at it.
     public struct PutResult: Sendable, Equatable {
         public let digest: Digest
         public let subject: Digest?
+        public let tags: [Tag]
     }
 
+    /// Tags one push by digest may set (`?tag=`); the spec asks for at least 10.
+    public static let maxTagsPerPush = 100
+
+    /// Stores a manifest under `reference`; a push by digest may also name `tags` (the spec's
+    /// `?tag=` parameters: how a sha512 manifest gets a tag).
     public func put(
-        _ bytes: ByteBuffer, contentType: String?, reference: Reference, in repository: RepositoryName
+        _ bytes: ByteBuffer, contentType: String?, reference: Reference, tags extraTags: [Tag] = [], in repository: RepositoryName
     ) async throws -> PutResult {
         guard bytes.readableBytes <= ManifestParser.maxSize else {
             throw RegistryError(
@@ -38,16 +45,21 @@ public struct ManifestService: Sendable {
         let body = Array(bytes.readableBytesView)
         let parsed = try ManifestParser.parse(body, contentType: contentType)
         let digest: Digest
-        var tag: Tag?
+        var tags: [Tag] = []
         switch reference {
         case .digest(let claimed):
             digest = DigestHasher.digest(body, algorithm: claimed.algorithm)
             guard digest == claimed else {
                 throw RegistryError(.digestInvalid, detail: "manifest has digest \(digest), not \(claimed)")
             }
+            var seen = Set<Tag>()
+            tags = extraTags.filter { seen.insert($0).inserted }
         case .tag(let name):
+            guard extraTags.isEmpty else {
+                throw RegistryError(.tagInvalid, detail: "tag parameters go with a push by digest, not by tag")
+            }
             digest = DigestHasher.digest(body)
-            tag = name
+            tags = [name]
         }
         let record = ManifestRecord(
             digest: digest, mediaType: parsed.mediaType, size: Int64(body.count),
@@ -59,7 +71,7 @@ public struct ManifestService: Sendable {
             try await driver.putContent(RegistryLayout.blobData(digest), bytes)
         }
         do {
-            try await metadata.putManifest(record, references: references, in: repository, tag: tag)
+            try await metadata.putManifest(record, references: references, in: repository, tags: tags)
         } catch MetadataError.missingReferences(let missing) {
             throw RegistryError(
                 .manifestBlobUnknown,
@@ -68,7 +80,7 @@ public struct ManifestService: Sendable {
         }
         cache.put(digest, bytes)
         statistics.record { $0.manifestsPushed += 1 }
-        return PutResult(digest: digest, subject: parsed.subject?.digest)
+        return PutResult(digest: digest, subject: parsed.subject?.digest, tags: tags)
     }
 
     public func get(_ reference: Reference, in repository: RepositoryName) async throws -> StoredManifest {

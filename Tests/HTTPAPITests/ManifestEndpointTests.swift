@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import OCI
+import Registry
 import Testing
 
 @Suite struct ManifestEndpointTests {
@@ -25,6 +26,55 @@ import Testing
             #expect(response.status == .badRequest)
             #expect(errorCode(response) == "MANIFEST_INVALID")
             #expect(String(buffer: response.body).contains("appears twice"))
+        }
+    }
+
+    /// The conformance suite's `.INVALID_MANIFEST_NAME`: GET and HEAD are 404 `MANIFEST_UNKNOWN`
+    /// as in Distribution; a PUT with an invalid tag stays 400 `TAG_INVALID`.
+    @Test func aReferenceThatIsNeitherTagNorDigestIsAnUnknownManifest() async throws {
+        try await TestRegistry.app().test(.router) { client in
+            try await client.pushImage("r", tag: "v1")
+            for reference in [".INVALID_MANIFEST_NAME", "-x", "sha256:zz", "sha999:abc"] {
+                let get = try await client.execute(uri: "/v2/r/manifests/\(reference)", method: .get)
+                #expect(get.status == .notFound, "\(reference)")
+                #expect(errorCode(get) == "MANIFEST_UNKNOWN")
+                let head = try await client.execute(uri: "/v2/r/manifests/\(reference)", method: .head)
+                #expect(head.status == .notFound)
+            }
+            let put = try await client.putManifest("r", ".INVALID_MANIFEST_NAME", ImageFixture(seed: "image").manifest)
+            #expect(put.status == .badRequest)
+            #expect(errorCode(put) == "TAG_INVALID")
+        }
+    }
+
+    /// Spec main: `PUT .../manifests/<digest>?tag=a&tag=b` stores by digest and tags it, with
+    /// an `OCI-Tag` header naming each tag set; this is how a sha512 manifest gets tags.
+    @Test func tagParametersTagAPushByDigest() async throws {
+        try await TestRegistry.app().test(.router) { client in
+            let image = ImageFixture(seed: "tagged")
+            try await client.pushBlob("r", image.config)
+            try await client.pushBlob("r", image.layer)
+            let sha512 = DigestHasher.digest(Array(image.manifest.utf8), algorithm: .sha512)
+            let put = try await client.putManifest("r", "\(sha512)?tag=v1&tag=latest&tag=v1", image.manifest)
+            #expect(put.status == .created)
+            #expect(put.headers[HTTPField.Name("OCI-Tag")!] == "v1, latest")
+            #expect(put.headers[Self.digestHeader] == sha512.description)
+            for tag in ["v1", "latest"] {
+                let get = try await client.execute(uri: "/v2/r/manifests/\(tag)", method: .get, headers: [.accept: MediaType.ociManifest])
+                #expect(get.status == .ok)
+                #expect(String(buffer: get.body) == image.manifest)
+            }
+            let invalid = try await client.putManifest("r", "\(sha512)?tag=ok&tag=-bad", image.manifest)
+            #expect(invalid.status == .badRequest)
+            #expect(errorCode(invalid) == "TAG_INVALID")
+            #expect(try await client.execute(uri: "/v2/r/manifests/ok", method: .head).status == .notFound, "a refused push tags nothing")
+            let many = (0...ManifestService.maxTagsPerPush).map { "tag=t\($0)" }.joined(separator: "&")
+            let tooMany = try await client.putManifest("r", "\(sha512)?\(many)", image.manifest)
+            #expect(tooMany.status.code == 414)
+            let byTag = try await client.putManifest("r", "v2?tag=v3", image.manifest)
+            #expect(byTag.status == .badRequest, "tag parameters belong to a push by digest")
+            let plain = try await client.putManifest("r", image.manifestDigest.description, image.manifest)
+            #expect(plain.headers[HTTPField.Name("OCI-Tag")!] == nil)
         }
     }
 

@@ -41,7 +41,6 @@ import Testing
             ("/v2/A/tags/list", .nameInvalid),
             ("/v2/a%2Fb/tags/list", .nameInvalid),
             ("/v2//tags/list", .nameInvalid),
-            ("/v2/a/manifests/-x", .tagInvalid),
             ("/v2/a/blobs/sha256:zz", .digestInvalid),
             ("/v2/a/nothing", .unsupported),
             ("/v2/tags/list", .unsupported),
@@ -53,6 +52,20 @@ import Testing
                 (error as? RegistryError)?.code == code
             }
         }
+    }
+
+    @Test func aManifestReferenceThatIsNeitherTagNorDigestIsKeptWithItsError() throws {
+        guard case .invalidManifestReference(let name, let error)? = try route("/v2/a/manifests/-x") else {
+            Issue.record("not an invalid manifest reference")
+            return
+        }
+        #expect(name.value == "a")
+        #expect(error.code == .tagInvalid)
+        guard case .invalidManifestReference(_, let digestError)? = try route("/v2/a/manifests/sha256:zz") else {
+            Issue.record("not an invalid manifest reference")
+            return
+        }
+        #expect(digestError.code == .digestInvalid)
     }
 
     @Test func allowedMethodsFollowDeleteSetting() throws {
