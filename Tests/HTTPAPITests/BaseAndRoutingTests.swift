@@ -28,7 +28,10 @@ import Testing
     ])
     func badPartsOfAPathAreNamed(_ path: String, _ code: String) async throws {
         try await TestRegistry.app().test(.router) { client in
-            let response = try await client.execute(uri: path, method: .get)
+            // A bad manifest reference names no manifest, so GET is 404 MANIFEST_UNKNOWN; a
+            // PUT is refused with the reference's own fault.
+            let method: HTTPRequest.Method = path.contains("/manifests/") && code != "NAME_INVALID" ? .put : .get
+            let response = try await client.execute(uri: path, method: method)
             #expect(response.status == .badRequest)
             #expect(errorCode(response) == code)
         }

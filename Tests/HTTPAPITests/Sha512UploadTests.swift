@@ -13,11 +13,11 @@ import WharfTestSupport
 /// pipelined: a digest checked by reading back a file with writes still in flight once failed
 /// 8-13 % of monolithic sha512 uploads with the sha512 of zero bytes.
 @Suite(.timeLimit(.minutes(3))) struct Sha512UploadTests {
-    static let rounds = 40
+    static let rounds = 25
 
     func withRegistry(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         try await withTemporaryDirectory { root in
-            let app = TestRegistry.app(driver: FilesystemDriver(root: root), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite"))
+            let app = TestRegistry.app(driver: FilesystemDriver(root: root, syncOnCommit: false), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite"))
             try await app.test(.router) { client in try await body(client) }
         }
     }
