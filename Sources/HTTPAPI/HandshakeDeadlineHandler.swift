@@ -25,11 +25,12 @@ final class HandshakeDeadlineHandler: ChannelInboundHandler, RemovableChannelHan
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        context.fireUserInboundEventTriggered(event)
+        // Passed on first: the protocol negotiation after this handler waits for this event.
         if case .handshakeCompleted = event as? TLSUserEvent {
             timer?.cancel()
             timer = nil
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         }
-        context.fireUserInboundEventTriggered(event)
     }
 }
