@@ -41,12 +41,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
     ],
     targets: [
         // Value types of the distribution spec: digests, names, manifests, errors.
         .target(name: "OCI", dependencies: [crypto], swiftSettings: swiftSettings),
         // Paths and bytes: the storage driver protocol and the in-memory driver.
-        .target(name: "StorageDriver", dependencies: [nioCore, nioConcurrency], swiftSettings: swiftSettings),
+        .target(name: "StorageDriver", dependencies: [nioCore, nioConcurrency, nioPosix], swiftSettings: swiftSettings),
         // The one Linux call Swift's Glibc module does not expose: sync_file_range(2).
         .target(name: "CWharfLinux"),
         .target(
@@ -155,7 +157,8 @@ let package = Package(
         .target(
             name: "WharfTestSupport",
             dependencies: [
-                crypto, .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+                crypto, .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"), .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: swiftSettings
         ),

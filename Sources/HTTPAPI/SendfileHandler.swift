@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import StorageDriver
 
 /// Sends blob bodies with `sendfile(2)` on plain HTTP/1 connections: the kernel copies page
 /// cache to socket, so a pull costs no user-space copies and no memory per connection.
@@ -66,7 +67,7 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             let loop = context.eventLoop
-            NIOThreadPool.singleton.runIfActive(eventLoop: loop) { try NIOFileHandle(_deprecatedPath: directive.path) }
+            BlockingIOPool.shared.runIfActive(eventLoop: loop) { try NIOFileHandle(_deprecatedPath: directive.path) }
                 .hop(to: loop).assumeIsolated().whenComplete { [self] result in
                     pending?.opened = result
                     sendIfReady(context: context)

@@ -47,7 +47,7 @@ public struct FilesystemDriver: StorageDriver {
         let temporary = FilePath(root + path + ".tmp-" + Self.randomSuffix())
         try await createParent(of: file)
         do {
-            try await FileSystem.shared.withFileHandle(
+            try await FileSystem.blocking.withFileHandle(
                 forWritingAt: temporary, options: .newFile(replaceExisting: true)
             ) { handle in
                 try await handle.write(contentsOf: content, toAbsoluteOffset: 0)
@@ -55,7 +55,7 @@ public struct FilesystemDriver: StorageDriver {
             }
             try await Self.rename(temporary, to: file)
         } catch {
-            _ = try? await FileSystem.shared.removeItem(at: temporary, strategy: .platformDefault, recursively: false)
+            _ = try? await FileSystem.blocking.removeItem(at: temporary, strategy: .platformDefault, recursively: false)
             if let error = error as? FileSystemError { throw translate(error, path) }
             throw error
         }
@@ -64,7 +64,7 @@ public struct FilesystemDriver: StorageDriver {
     public func read(_ path: String, range: Range<Int64>?, _ consume: (ByteBuffer) async throws -> Void) async throws {
         let file = try fullPath(path)
         do {
-            try await FileSystem.shared.withFileHandle(forReadingAt: file) { handle in
+            try await FileSystem.blocking.withFileHandle(forReadingAt: file) { handle in
                 let size = try await handle.info().size
                 let range = range ?? 0..<size
                 guard range.lowerBound >= 0, range.upperBound <= size else {
@@ -87,7 +87,7 @@ public struct FilesystemDriver: StorageDriver {
                 append
                 ? .modifyFile(createIfNecessary: true)
                 : OpenOptions.Write(existingFile: .truncate, newFile: .init(transactionalCreation: false))
-            let handle = try await FileSystem.shared.openFile(forWritingAt: file, options: options)
+            let handle = try await FileSystem.blocking.openFile(forWritingAt: file, options: options)
             let size = append ? try await handle.info().size : 0
             return FilesystemWriter(handle: handle, path: path, file: file, size: size, sync: syncOnCommit)
         } catch let error as FileSystemError {
@@ -97,7 +97,7 @@ public struct FilesystemDriver: StorageDriver {
 
     public func stat(_ path: String) async throws -> StorageFileInfo {
         let file = try fullPath(path)
-        guard let info = try await FileSystem.shared.info(forFileAt: file, infoAboutSymbolicLink: false) else {
+        guard let info = try await FileSystem.blocking.info(forFileAt: file, infoAboutSymbolicLink: false) else {
             throw StorageDriverError.pathNotFound(path, driver: name)
         }
         let modified = info.lastDataModificationTime
@@ -110,7 +110,7 @@ public struct FilesystemDriver: StorageDriver {
     public func list(_ path: String) async throws -> [String] {
         let directory = try fullPath(path)
         do {
-            return try await FileSystem.shared.withDirectoryHandle(atPath: directory) { handle in
+            return try await FileSystem.blocking.withDirectoryHandle(atPath: directory) { handle in
                 var names: [String] = []
                 for try await entry in handle.listContents() where !entry.name.string.contains(".tmp-") {
                     names.append(StoragePath.join(path, entry.name.string))
@@ -131,7 +131,7 @@ public struct FilesystemDriver: StorageDriver {
 
     public func delete(_ path: String) async throws {
         let file = try fullPath(path)
-        let removed = try await FileSystem.shared.removeItem(at: file, strategy: .platformDefault, recursively: true)
+        let removed = try await FileSystem.blocking.removeItem(at: file, strategy: .platformDefault, recursively: true)
         if removed == 0 { throw StorageDriverError.pathNotFound(path, driver: name) }
     }
 
@@ -139,7 +139,7 @@ public struct FilesystemDriver: StorageDriver {
         var parent = file
         parent.removeLastComponent()
         do {
-            try await FileSystem.shared.createDirectory(
+            try await FileSystem.blocking.createDirectory(
                 at: parent, withIntermediateDirectories: true, permissions: nil
             )
         } catch let error as FileSystemError where error.code == .fileAlreadyExists {

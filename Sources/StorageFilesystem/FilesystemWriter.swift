@@ -60,7 +60,7 @@ final class FilesystemWriter: StorageWriter {
             try? await drain()
             try? await handle.close(makeChangesVisible: false)
         }
-        _ = try await FileSystem.shared.removeItem(at: file, strategy: .platformDefault, recursively: false)
+        _ = try await FileSystem.blocking.removeItem(at: file, strategy: .platformDefault, recursively: false)
     }
 
     func close() async throws {
