@@ -11,6 +11,8 @@ public actor RadosGateway {
     static let accessKey = "WHARFTESTACCESSKEY"
     static let secretKey = "wharf-test-secret-key"
     private var started: Task<S3Endpoint, any Error>?
+    /// The script, which stays as the cluster's watchdog (a dropped `TestProcess` kills it).
+    private var watchdog: TestProcess?
 
     public func endpoint() async throws -> S3Endpoint {
         if let started { return try await started.value }
@@ -26,16 +28,11 @@ public actor RadosGateway {
         let directory = try ShortDirectory.make()
         let gatewayPort = try FreePort.find()
         let monitorPort = try FreePort.find()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = [
-            Self.script, directory, String(gatewayPort), String(monitorPort), String(getpid()), Self.accessKey, Self.secretKey,
-        ]
-        let output = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = output
-        let collected = PipeCollector(output)
-        try process.run()
+        let process = try await TestProcess.start(
+            ["/bin/sh", Self.script, directory, String(gatewayPort), String(monitorPort), String(getpid()), Self.accessKey, Self.secretKey],
+            logPath: directory + "/launch.log"
+        )
+        watchdog = process
         let deadline = ContinuousClock.now + .seconds(90)
         while ContinuousClock.now < deadline {
             if FileManager.default.fileExists(atPath: directory + "/ready"), (try? RawConnection(port: gatewayPort, timeoutSeconds: 1)) != nil {
@@ -43,12 +40,12 @@ public actor RadosGateway {
             }
             guard process.isRunning else {
                 try await Task.sleep(for: .milliseconds(200))
-                throw SupportError("the Ceph cluster did not start: \(collected.text.suffix(3000))")
+                throw SupportError("the Ceph cluster did not start: \(process.log.suffix(3000))")
             }
             try await Task.sleep(for: .milliseconds(200))
         }
-        process.terminate()
-        throw SupportError("radosgw did not answer on \(gatewayPort) within 90 s: \(collected.text.suffix(3000))")
+        process.signal(SIGTERM)
+        throw SupportError("radosgw did not answer on \(gatewayPort) within 90 s: \(process.log.suffix(3000))")
     }
 
     /// `scripts/ceph-s3-cluster.sh` of this package (bench/s3 uses it too).

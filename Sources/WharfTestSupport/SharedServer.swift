@@ -12,6 +12,9 @@ public actor SharedServer {
     let name: String
     let command: @Sendable (Int) -> [String]
     private var started: Task<Int, any Error>?
+    /// The watchdog shell, kept for the life of the test process (a dropped `TestProcess` kills
+    /// its program).
+    private var watchdog: TestProcess?
 
     public init(name: String, command: @escaping @Sendable (Int) -> [String]) {
         self.name = name
@@ -37,12 +40,8 @@ public actor SharedServer {
             while kill -0 \(getpid()) 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1; done
             kill -KILL $server 2>/dev/null
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", watchdog]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try await TestProcess.start(["/bin/sh", "-c", watchdog])
+        self.watchdog = process
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if (try? RawConnection(port: port, timeoutSeconds: 1)) != nil { return port }

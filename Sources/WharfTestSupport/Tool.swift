@@ -24,21 +24,13 @@ public enum Tool {
         isCI || names.allSatisfy { path($0) != nil }
     }
 
-    /// Whether `python3` can import every module in `modules`.
-    public static func pythonModulesAvailable(_ modules: String...) -> Bool {
+    /// Whether `python3` can import every module in `modules` (always true under CI, where a
+    /// missing module must fail the test). Asked in a suite's async condition, so no thread waits
+    /// for the interpreter: `.enabled("...") { await Tool.pythonModulesAvailable("jwt") }`.
+    public static func pythonModulesAvailable(_ modules: String...) async -> Bool {
         if isCI { return true }
-        guard let python = path("python3") else { return false }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", modules.map { "import \($0)" }.joined(separator: "; ")]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-            process.waitUntilExit()
-            return process.terminationStatus == 0
-        } catch {
-            return false
-        }
+        guard path("python3") != nil else { return false }
+        let script = modules.map { "import \($0)" }.joined(separator: "; ")
+        return (try? await Command.run(["python3", "-c", script], check: false, timeout: .seconds(60)).succeeded) ?? false
     }
 }

@@ -3,7 +3,7 @@ import SwiftASN1
 import Testing
 @testable import Auth
 
-@Suite struct AccessControllerTests {
+@Suite(.timeLimit(.minutes(3))) struct AccessControllerTests {
     func controller() throws -> AccessController {
         let verifier = try TokenVerifier(
             policy: .init(issuer: TokenMint.issuer, service: TokenMint.service),
@@ -73,7 +73,7 @@ import Testing
     }
 }
 
-@Suite struct BearerTokenParsingTests {
+@Suite(.timeLimit(.minutes(3))) struct BearerTokenParsingTests {
     @Test func parsesTheSchemeCaseInsensitivelyAndTrimsSpaces() {
         #expect(AccessController.bearerToken("Bearer abc.def.ghi") == "abc.def.ghi")
         #expect(AccessController.bearerToken("bearer   abc ") == "abc")

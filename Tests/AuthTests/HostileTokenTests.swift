@@ -7,7 +7,7 @@ import Testing
 /// Tokens built to crash or confuse the verifier: dates outside `Int64`, dates at its edges,
 /// `x5c` junk where no chain is trusted. Each must end in `invalid token` (or, when validly
 /// signed, a decision), never a trap.
-@Suite struct HostileTokenTests {
+@Suite(.timeLimit(.minutes(3))) struct HostileTokenTests {
     func verifier(acceptsX5C: Bool = true) throws -> TokenVerifier {
         try TokenVerifier(
             policy: .init(issuer: TokenMint.issuer, service: TokenMint.service, acceptsX5C: acceptsX5C),

@@ -4,7 +4,7 @@ import Testing
 import X509
 @testable import Auth
 
-@Suite struct KeyIdentifierTests {
+@Suite(.timeLimit(.minutes(3))) struct KeyIdentifierTests {
     @Test(arguments: [Fixtures.rsa, Fixtures.ec, Fixtures.ca, Fixtures.leaf])
     func identifiersMatchPythonsComputation(_ pair: Fixtures.KeyPair) throws {
         let key = try TrustedKey(certificate: try Certificate(pemEncoded: pair.certificatePEM))

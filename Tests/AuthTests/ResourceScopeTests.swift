@@ -3,7 +3,7 @@ import SwiftASN1
 import Testing
 @testable import Auth
 
-@Suite struct ResourceScopeTests {
+@Suite(.timeLimit(.minutes(3))) struct ResourceScopeTests {
     @Test func parsesScopes() {
         #expect(ResourceScope(parsing: "repository:group/app:pull,push") == ResourceScope(type: "repository", name: "group/app", actions: ["pull", "push"]))
         #expect(ResourceScope(parsing: "registry:catalog:*") == ResourceScope(type: "registry", name: "catalog", actions: ["*"]))

@@ -4,7 +4,7 @@ import SwiftASN1
 import Testing
 @testable import Auth
 
-@Suite struct TokenVerifierTests {
+@Suite(.timeLimit(.minutes(3))) struct TokenVerifierTests {
     static let bundle = Fixtures.rsa.certificatePEM + "\n" + Fixtures.ec.certificatePEM + "\n" + Fixtures.ca.certificatePEM
 
     func verifier(now: Int64 = TokenMint.now, algorithms: Set<String> = TokenVerifier.Policy.allAsymmetric) throws -> TokenVerifier {

@@ -1,7 +1,7 @@
 import Backup
 import Testing
 
-@Suite struct BackupNamingTests {
+@Suite(.timeLimit(.minutes(3))) struct BackupNamingTests {
     @Test func archiveNamesFollowTheSeedsPattern() throws {
         let name = BackupArchiveName(timestamp: 1_417_624_827, version: "0.1.0")
         #expect(name.fileName == "1417624827_2014_12_03_0.1.0_wharf_backup.tar")

@@ -5,15 +5,16 @@ import WharfTestSupport
 
 /// Truncated, altered, foreign and newer archives are refused with a clear message, before
 /// the data directory changes.
-@Suite struct DamagedArchiveTests {
+@Suite(.timeLimit(.minutes(3))) struct DamagedArchiveTests {
     /// A fixture with data and one good backup; `body` damages a copy and tries to restore it.
     func withBackup(_ body: (DataDirectoryFixture, String) async throws -> Void) async throws {
         try await withTemporaryDirectory { base in
             let fixture = try DataDirectoryFixture(base: base)
             try await fixture.push("team/app", "v1", layerSize: 300_000)
-            let item = try BackupCreator(
-                BackupRequest(root: fixture.root, files: fixture.files, includeBlobs: true, blobsNote: nil, directory: fixture.backups, version: "0.1.0")
-            ).create()
+            let (root, files, backups) = (fixture.root, fixture.files, fixture.backups)
+            let item = try await onThread {
+                try BackupCreator(BackupRequest(root: root, files: files, includeBlobs: true, blobsNote: nil, directory: backups, version: "0.1.0")).create()
+            }
             try await body(fixture, item.path)
         }
     }
@@ -90,11 +91,7 @@ import WharfTestSupport
     @Test func anotherProgramsTarAndOtherFilesAreNotBackups() async throws {
         try await withBackup { fixture, _ in
             let foreign = fixture.base + "/foreign.tar"
-            let tar = Process()
-            tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            tar.arguments = ["tar", "--format=ustar", "-cf", foreign, "-C", fixture.base, "etc"]
-            try tar.run()
-            tar.waitUntilExit()
+            try await Command.run(["tar", "--format=ustar", "-cf", foreign, "-C", fixture.base, "etc"])
             guard case .notABackup(let detail)? = try refusal(fixture, foreign) else {
                 Issue.record("a foreign tar was not refused as such")
                 return

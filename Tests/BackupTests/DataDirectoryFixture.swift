@@ -3,6 +3,7 @@ import Foundation
 import Metadata
 import MetadataSQLite
 import OCI
+import WharfTestSupport
 
 /// A Wharf data directory made the way the server makes it: SQLite metadata, blob files in
 /// Distribution's layout, a signing key inside and a TLS certificate outside the directory.
@@ -30,7 +31,7 @@ struct DataDirectoryFixture {
         defer { try? database.close() }
         let store = SQLiteMetadataStore(database: database)
         let name = try RepositoryName(repository)
-        let layer = try writeBlob((0..<layerSize).map { _ in UInt8.random(in: 0...255) })
+        let layer = try writeBlob(randomBytes(layerSize))
         let config = try writeBlob(Array(#"{"architecture":"amd64","os":"linux"}"#.utf8))
         for blob in [layer, config] { try await store.commitBlob(BlobRecord(digest: blob.digest, size: blob.size, createdAt: 0), in: name) }
         let manifest = try writeBlob(Array("""

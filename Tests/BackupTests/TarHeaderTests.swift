@@ -1,8 +1,9 @@
 import Backup
 import Foundation
 import Testing
+import WharfTestSupport
 
-@Suite struct TarHeaderTests {
+@Suite(.timeLimit(.minutes(3))) struct TarHeaderTests {
     @Test func aHeaderRoundTrips() throws {
         let header = TarHeader(name: "metadata/wharf.sqlite", size: 122_880, mode: 0o600, modificationTime: 1_796_042_082)
         let block = try header.encoded()
@@ -54,11 +55,11 @@ import Testing
         try writer.add(name: longName, bytes: Array(repeating: 7, count: 1025), modificationTime: 0)
         try writer.finish()
         file.close()
-        let listing = try run(["tar", "-tf", directory + "/ours.tar"])
+        let listing = try await run(["tar", "-tf", directory + "/ours.tar"])
         #expect(listing == "short.txt\n\(longName)\n")
 
         try "abc".write(toFile: directory + "/in/deep/a.txt", atomically: true, encoding: .utf8)
-        _ = try run(["tar", "--format=ustar", "-cf", directory + "/theirs.tar", "-C", directory + "/in", "deep/a.txt"])
+        _ = try await run(["tar", "--format=ustar", "-cf", directory + "/theirs.tar", "-C", directory + "/in", "deep/a.txt"])
         let reader = TarReader(file: try RawFile(path: directory + "/theirs.tar", mode: .read))
         let header = try #require(try reader.next())
         #expect(header.name == "deep/a.txt")
@@ -66,16 +67,7 @@ import Testing
         #expect(try reader.next() == nil)
     }
 
-    func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self)
+    func run(_ arguments: [String]) async throws -> String {
+        try await Command.run(arguments).stdout
     }
 }

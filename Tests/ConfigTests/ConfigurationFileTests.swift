@@ -2,7 +2,7 @@ import Foundation
 import Config
 import Testing
 
-@Suite struct ConfigurationFileTests {
+@Suite(.timeLimit(.minutes(3))) struct ConfigurationFileTests {
     static let distributionYAML = """
         version: 0.1
         log:

@@ -1,7 +1,7 @@
 import Config
 import Testing
 
-@Suite struct ConfigurationTests {
+@Suite(.timeLimit(.minutes(3))) struct ConfigurationTests {
     @Test func defaultsMatchTheReadme() throws {
         let configuration = try Configuration.load(environment: [:])
         #expect(configuration.http.addr == ListenAddress(host: "0.0.0.0", port: 5000))
@@ -50,7 +50,7 @@ import Testing
     }
 }
 
-@Suite struct TokenAuthConfigurationTests {
+@Suite(.timeLimit(.minutes(3))) struct TokenAuthConfigurationTests {
     static let seed = [
         "REGISTRY_AUTH_TOKEN_REALM": "https://gitlab.example.com/jwt/auth",
         "REGISTRY_AUTH_TOKEN_SERVICE": "container_registry",

@@ -4,7 +4,7 @@ import HTTPTypes
 import OCI
 import Testing
 
-@Suite struct AccessRequirementTests {
+@Suite(.timeLimit(.minutes(3))) struct AccessRequirementTests {
     func accesses(_ path: String, _ method: HTTPRequest.Method, from: String? = nil) throws -> [String] {
         let route = try #require(try RegistryRoute(path: path))
         return AccessRequirement.accesses(for: route, method: method, mountSource: from).map(\.description)

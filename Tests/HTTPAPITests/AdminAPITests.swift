@@ -12,7 +12,7 @@ import StorageDriver
 import Testing
 import WharfServer
 
-@Suite struct AdminAPITests {
+@Suite(.timeLimit(.minutes(3))) struct AdminAPITests {
     static func setup() async throws -> (any ApplicationProtocol, adminToken: String, userToken: String) {
         let admin = IdentityAdmin(store: InMemoryIdentityStore(), passwords: PasswordHasher(cost: 4))
         _ = try await admin.createUser(username: "root", password: "root-password", isAdmin: true)

@@ -3,7 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-@Suite struct BaseAndRoutingTests {
+@Suite(.timeLimit(.minutes(3))) struct BaseAndRoutingTests {
     @Test func baseAnswersWithTheAPIVersion() async throws {
         try await TestRegistry.app().test(.router) { client in
             for path in ["/v2/", "/v2"] {

@@ -5,7 +5,7 @@ import NIOCore
 import OCI
 import Testing
 
-@Suite struct BlobEndpointTests {
+@Suite(.timeLimit(.minutes(3))) struct BlobEndpointTests {
     @Test func monolithicPushThenHeadAndGet() async throws {
         try await TestRegistry.app().test(.router) { client in
             let content = bytes("hello, blob")

@@ -3,7 +3,7 @@ import NIOCore
 import Testing
 
 /// The deadlines of one connection, event by event.
-@Suite struct ConnectionDeadlineTests {
+@Suite(.timeLimit(.minutes(3))) struct ConnectionDeadlineTests {
     static let timeouts = ConnectionDeadline.Timeouts(header: .seconds(20), idle: .seconds(120), body: .seconds(300))
     static func at(_ seconds: Int64) -> NIODeadline { .uptimeNanoseconds(UInt64(seconds) * 1_000_000_000) }
 

@@ -16,7 +16,7 @@ import WharfServer
 /// Alice's private repository against Bob, who may push only to `bob/app`: nothing of hers
 /// reaches him through what he knows (a digest, an upload id, a subject), only through what
 /// he may read.
-@Suite struct CrossTenantTests {
+@Suite(.timeLimit(.minutes(3))) struct CrossTenantTests {
     static let keyPair = TokenAuthEndpointTests.keyPair
 
     /// Wharf's own identity: alice owns `alice/private`, bob owns `bob/app`, `pub/base` is public.

@@ -2,7 +2,7 @@ import HTTPAPI
 import HTTPTypes
 import Testing
 
-@Suite struct HTTPSRedirectTests {
+@Suite(.timeLimit(.minutes(3))) struct HTTPSRedirectTests {
     @Test func requestsGoToTheSamePathOnHTTPS() {
         let redirect = HTTPSRedirect(httpsPort: 5443, configuredBase: nil)
         #expect(redirect.target(for: HTTPRequest(method: .get, scheme: "http", authority: "registry.example.com:5080", path: "/v2/x/tags/list?n=1"))

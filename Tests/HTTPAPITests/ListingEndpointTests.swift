@@ -6,7 +6,7 @@ import NIOCore
 import OCI
 import Testing
 
-@Suite struct ListingEndpointTests {
+@Suite(.timeLimit(.minutes(3))) struct ListingEndpointTests {
     struct TagList: Decodable {
         let name: String
         let tags: [String]

@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 import Testing
 
-@Suite struct ListingJSONTests {
+@Suite(.timeLimit(.minutes(3))) struct ListingJSONTests {
     @Test func tagListIsValidJSONWithTheSameContent() throws {
         let buffer = ListingJSON.tagList(name: "team/app", tags: ["v1", "latest", "a.b-c_d"])
         let decoded = try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any]

@@ -10,7 +10,7 @@ import Testing
 import WharfTestSupport
 
 /// Tests over a real socket: what only Wharf's channel handlers do.
-@Suite struct LiveChannelTests {
+@Suite(.timeLimit(.minutes(3))) struct LiveChannelTests {
     @Test func expectContinueIsAnsweredBeforeTheBodyIsSent() async throws {
         try await TestRegistry.app().test(.live) { client in
             let port = try #require(client.port)
@@ -46,8 +46,7 @@ import WharfTestSupport
                 driver: FilesystemDriver(root: root), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite")
             )
             try await app.test(.live) { client in
-                var content = ByteBuffer()
-                for index in 0..<300_000 { content.writeInteger(UInt32(index)) }
+                let content = ByteBuffer(bytes: randomBytes(1_200_000))
                 let d = try await client.pushBlob("r", content)
                 let get = try await client.execute(uri: "/v2/r/blobs/\(d)", method: .get)
                 #expect(get.status == .ok)

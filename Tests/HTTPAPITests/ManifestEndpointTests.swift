@@ -7,7 +7,7 @@ import OCI
 import Registry
 import Testing
 
-@Suite struct ManifestEndpointTests {
+@Suite(.timeLimit(.minutes(3))) struct ManifestEndpointTests {
     static let digestHeader = HTTPField.Name("Docker-Content-Digest")!
     static let subjectHeader = HTTPField.Name("OCI-Subject")!
 

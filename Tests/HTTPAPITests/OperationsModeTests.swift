@@ -11,7 +11,7 @@ import Testing
 import WharfServer
 
 /// Read-only mode and public URLs.
-@Suite struct OperationsModeTests {
+@Suite(.timeLimit(.minutes(3))) struct OperationsModeTests {
     static func app(origin: PublicOrigin = PublicOrigin(), readOnly: Bool = false, metadata: InMemoryMetadataStore = InMemoryMetadataStore(), driver: InMemoryDriver = InMemoryDriver()) -> some ApplicationProtocol {
         var logger = Logger(label: "wharf-test")
         logger.logLevel = .critical

@@ -4,7 +4,7 @@ import OCI
 import Registry
 import Testing
 
-@Suite struct PureHTTPTypesTests {
+@Suite(.timeLimit(.minutes(3))) struct PureHTTPTypesTests {
     @Test func byteRangesResolveAgainstTheSize() throws {
         #expect(try ByteRangeRequest.resolve(nil, size: 100) == nil)
         #expect(try ByteRangeRequest.resolve("bytes=0-9", size: 100) == 0..<10)

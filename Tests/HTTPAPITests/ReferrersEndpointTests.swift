@@ -6,7 +6,7 @@ import NIOCore
 import OCI
 import Testing
 
-@Suite struct ReferrersEndpointTests {
+@Suite(.timeLimit(.minutes(3))) struct ReferrersEndpointTests {
     struct Index: Decodable {
         let schemaVersion: Int
         let mediaType: String

@@ -2,7 +2,7 @@ import HTTPAPI
 import OCI
 import Testing
 
-@Suite struct RegistryRouteTests {
+@Suite(.timeLimit(.minutes(3))) struct RegistryRouteTests {
     static let digest = "sha256:" + String(repeating: "a", count: 64)
 
     func route(_ path: String) throws -> RegistryRoute? { try RegistryRoute(path: path) }

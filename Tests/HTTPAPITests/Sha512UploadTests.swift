@@ -23,9 +23,7 @@ import WharfTestSupport
     }
 
     static func content(_ round: Int) -> ByteBuffer {
-        var buffer = ByteBuffer()
-        for index in 0..<(4096 + round * 997) { buffer.writeInteger(UInt32(truncatingIfNeeded: index &* 2_654_435_761 &+ round)) }
-        return buffer
+        ByteBuffer(bytes: randomBytes(16_384 + round * 3989))
     }
 
     static func sha512(_ buffer: ByteBuffer) -> Digest { DigestHasher.digest(Array(buffer.readableBytesView), algorithm: .sha512) }

@@ -4,7 +4,7 @@ import NIOSSL
 import Testing
 import WharfTestSupport
 
-@Suite struct TLSSettingsTests {
+@Suite(.timeLimit(.minutes(3))) struct TLSSettingsTests {
     @Test func aValidPairGivesTLS12PlusAndModernCiphers() async throws {
         try await withTemporaryDirectory { directory in
             let files = try TestCertificates.make().write(to: directory)

@@ -13,7 +13,7 @@ import Testing
 import WharfServer
 
 /// The registry behind token auth, with tokens from Wharf's own issuer.
-@Suite struct TokenAuthEndpointTests {
+@Suite(.timeLimit(.minutes(3))) struct TokenAuthEndpointTests {
     static let keyPair = try! SigningKeyPair.generate(bits: 2048)
     static let realm = "https://gitlab.example.com/jwt/auth"
 

@@ -14,7 +14,7 @@ import Testing
 import WharfServer
 
 /// `GET /jwt/auth` in process, over an in-memory organisation.
-@Suite struct TokenEndpointTests {
+@Suite(.timeLimit(.minutes(3))) struct TokenEndpointTests {
     struct Setup {
         let app: any ApplicationProtocol
         let admin: IdentityAdmin

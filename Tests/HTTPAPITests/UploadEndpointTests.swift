@@ -5,7 +5,7 @@ import NIOCore
 import OCI
 import Testing
 
-@Suite struct UploadEndpointTests {
+@Suite(.timeLimit(.minutes(3))) struct UploadEndpointTests {
     static let uuidHeader = HTTPField.Name("Docker-Upload-UUID")!
 
     func start(_ client: any TestClientProtocol, _ repository: String = "team/app") async throws -> String {

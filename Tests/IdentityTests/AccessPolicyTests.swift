@@ -1,7 +1,7 @@
 import Identity
 import Testing
 
-@Suite struct AccessPolicyTests {
+@Suite(.timeLimit(.minutes(3))) struct AccessPolicyTests {
     static let all = ["pull", "push", "delete", "*"]
     static let alice = User(id: 1, username: "alice", passwordHash: "", isAdmin: false, isBlocked: false, createdAt: 0)
 

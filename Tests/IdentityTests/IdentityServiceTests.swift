@@ -4,7 +4,7 @@ import Identity
 import Testing
 
 /// Authenticator and ScopeGrantor over an in-memory store with a small organisation.
-@Suite struct IdentityServiceTests {
+@Suite(.timeLimit(.minutes(3))) struct IdentityServiceTests {
     struct World {
         let store = InMemoryIdentityStore()
         let passwords = PasswordHasher(cost: 4)

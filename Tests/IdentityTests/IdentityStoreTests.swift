@@ -4,7 +4,7 @@ import MetadataSQLite
 import Testing
 import WharfTestSupport
 
-@Suite struct IdentityStoreTests {
+@Suite(.timeLimit(.minutes(3))) struct IdentityStoreTests {
     @Test(arguments: IdentityConformance.cases)
     func inMemory(_ check: IdentityConformance.Case) async throws {
         try await check.run(InMemoryIdentityStore())

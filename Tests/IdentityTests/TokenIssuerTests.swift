@@ -3,7 +3,7 @@ import Foundation
 import Identity
 import Testing
 
-@Suite struct TokenIssuerTests {
+@Suite(.timeLimit(.minutes(3))) struct TokenIssuerTests {
     static let pair = try! SigningKeyPair.generate(bits: 2048)
 
     func decode(_ part: Substring) throws -> [String: Any] {

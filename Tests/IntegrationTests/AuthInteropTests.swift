@@ -5,7 +5,7 @@ import WharfTestSupport
 /// Wharf as the GitLab half beside the real registry: Debian's Distribution 2.8.2 with token
 /// auth pointing at `wharf serve --role auth` and its certificate. skopeo and podman log in with
 /// a password, a personal access token and a deploy token; what GitLab would refuse is refused.
-@Suite(.enabled(
+@Suite(.timeLimit(.minutes(10)), .enabled(
     if: Tool.available("docker-registry", "skopeo", "podman", "umoci")
         && FileManager.default.isExecutableFile(atPath: WharfProcess.binary),
     "docker-registry, skopeo, podman or umoci is not installed, or wharf is not built"
@@ -24,9 +24,9 @@ struct AuthInteropTests {
     @Test func distributionTrustsWharfsTokens() async throws {
         try await withTemporaryDirectory { directory in
             let root = directory + "/wharf"
-            let auth = try WharfProcess(root: root, arguments: ["--role", "auth"], environment: [:])
+            let auth = try await WharfProcess(root: root, arguments: ["--role", "auth"], environment: [:])
             let authPort = try await auth.waitUntilListening()
-            defer { auth.kill() }
+            defer { auth.killNow() }
 
             let devPassword = try value("password", in: try await wharf(root, "user", "create", "dev"))
             let reporterPassword = try value("password", in: try await wharf(root, "user", "create", "reporter"))

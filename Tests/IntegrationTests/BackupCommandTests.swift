@@ -5,6 +5,7 @@ import WharfTestSupport
 
 /// `wharf backup` against a running Wharf, with images pushed and pulled by skopeo.
 @Suite(
+    .timeLimit(.minutes(10)),
     .enabled(
         if: Tool.available("skopeo", "umoci", "curl") && FileManager.default.isExecutableFile(atPath: WharfProcess.binary),
         "skopeo, umoci or curl is not installed, or wharf is not built"
@@ -71,7 +72,7 @@ struct BackupCommandTests {
             try await OCIImage.make(in: directory, tag: "v1", layerSizes: [1024 * 1024, 64 * 1024])
             try await OCIImage.make(in: directory, tag: "v2", layerSizes: [256 * 1024])
             try await OCIImage.make(in: directory, tag: "v3", layerSizes: [128 * 1024])
-            let server = try WharfProcess(root: directory + "/data")
+            let server = try await WharfProcess(root: directory + "/data")
             let port = try await server.waitUntilListening()
             try await push("v1", to: "team/app", port: port, directory: directory)
             try await push("v2", to: "team/app", port: port, directory: directory, format: ["--format", "v2s2"])
@@ -88,10 +89,10 @@ struct BackupCommandTests {
             #expect(try await ManifestProbe.get(port: port, repository: "team/app", reference: "v1", scratch: directory).status == 200)
 
             // Wipe and restore (by BACKUP, as the seed takes it): every image pulls with its digest.
-            server.kill()
+            await server.kill()
             try FileManager.default.removeItem(atPath: directory + "/data")
             try await wharf(["backup", "restore"], in: directory, environment: ["BACKUP": first])
-            let restored = try WharfProcess(root: directory + "/data")
+            let restored = try await WharfProcess(root: directory + "/data")
             let port2 = try await restored.waitUntilListening()
             #expect(try await probe(images, port: port2, scratch: directory) == before)
             try await pullAll(images, port: port2, scratch: directory)
@@ -101,24 +102,24 @@ struct BackupCommandTests {
             try await Task.sleep(for: .seconds(1.1))
             let second = try timestamp(of: try await wharf(["backup", "create"], in: directory))
             #expect(second != first)
-            restored.kill()
+            await restored.kill()
             let refused = try await wharf(["backup", "restore", "--backup", first], in: directory, check: false)
             #expect(!refused.succeeded)
             #expect(refused.stderr.contains("--force"), "\(refused.stderr)")
             try await wharf(["backup", "restore", "--backup", first, "--force"], in: directory)
-            let older = try WharfProcess(root: directory + "/data")
+            let older = try await WharfProcess(root: directory + "/data")
             let port3 = try await older.waitUntilListening()
             #expect(try await everything(port: port3).count == 3)
             #expect(try await ManifestProbe.get(port: port3, repository: "team/new", reference: "v3", scratch: directory).status == 404)
             #expect(try await probe(images, port: port3, scratch: directory) == before)
-            older.kill()
+            await older.kill()
         }
     }
 
     @Test func aBackupTakenWhileEightClientsPushRestoresConsistently() async throws {
         try await withTemporaryDirectory { directory in
             for index in 0..<8 { try await OCIImage.make(in: directory, tag: "c\(index)", layerSizes: [2 * 1024 * 1024, 512 * 1024]) }
-            let server = try WharfProcess(root: directory + "/data")
+            let server = try await WharfProcess(root: directory + "/data")
             let port = try await server.waitUntilListening()
             try await push("c0", to: "seed/image", port: port, directory: directory)
 
@@ -147,30 +148,29 @@ struct BackupCommandTests {
             }
             let created = try #require(backup)
             #expect(created.stdout.contains("wrote "))
-            server.kill()
+            await server.kill()
 
             try FileManager.default.removeItem(atPath: directory + "/data")
             try await wharf(["backup", "restore"], in: directory)
-            let restored = try WharfProcess(root: directory + "/data")
+            let restored = try await WharfProcess(root: directory + "/data")
             let port2 = try await restored.waitUntilListening()
             let images = try await everything(port: port2)
             #expect(images.contains(Image(repository: "seed/image", reference: "c0")))
             // Whatever the snapshot caught is whole: every manifest's blobs pull and verify.
             try await pullAll(images, port: port2, scratch: directory)
-            restored.kill()
+            await restored.kill()
         }
     }
 
     /// Polls until `condition` holds, then SIGKILLs `process`; false if it ended first. The poll
     /// runs on a thread of its own: on the cooperative pool, a busy full run delayed it past the
     /// moment the condition held.
-    func kill(_ process: Process, when condition: @escaping @Sendable () -> Bool) async throws -> Bool {
-        let pid = process.processIdentifier
+    func kill(_ process: TestProcess, when condition: @escaping @Sendable () -> Bool) async throws -> Bool {
         let killed = await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                while Process.state(of: pid).map({ $0 != "Z" && $0 != "X" }) ?? false {
+                while process.isRunning {
                     if condition() {
-                        Foundation.kill(pid, SIGKILL)
+                        process.signal(SIGKILL)
                         continuation.resume(returning: true)
                         return
                     }
@@ -180,32 +180,25 @@ struct BackupCommandTests {
             }
         }
         guard killed else { return false }
-        process.waitUntilExit()
-        return process.terminationReason == .uncaughtSignal
+        return try await process.waitForExit() == 128 + SIGKILL
     }
 
-    func start(_ arguments: [String], in directory: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: WharfProcess.binary)
-        process.arguments = arguments + ["--root", directory + "/data", "--dir", directory + "/backups"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+    func start(_ arguments: [String], in directory: String) async throws -> TestProcess {
+        try await TestProcess.start([WharfProcess.binary] + arguments + ["--root", directory + "/data", "--dir", directory + "/backups"])
     }
 
     @Test func killDuringBackupAndDuringRestoreLeavesTheOldDataIntact() async throws {
         try await withTemporaryDirectory { directory in
             try await OCIImage.make(in: directory, tag: "big", layerSizes: [96 * 1024 * 1024, 96 * 1024 * 1024])
             try await OCIImage.make(in: directory, tag: "small", layerSizes: [64 * 1024])
-            let server = try WharfProcess(root: directory + "/data")
+            let server = try await WharfProcess(root: directory + "/data")
             let port = try await server.waitUntilListening()
             try await push("big", to: "team/big", port: port, directory: directory)
             let images = [Image(repository: "team/big", reference: "big")]
             let before = try await probe(images, port: port, scratch: directory)
 
             // Killed while writing: no archive appears, and the server never noticed.
-            let backup = try start(["backup", "create"], in: directory)
+            let backup = try await start(["backup", "create"], in: directory)
             let killedBackup = try await kill(backup) {
                 ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/backups")) ?? []).contains { $0.hasSuffix(".tar.partial") }
             }
@@ -216,30 +209,30 @@ struct BackupCommandTests {
             // A complete backup, then newer data that a killed restore must not lose.
             try await wharf(["backup", "create"], in: directory)
             try await push("small", to: "team/after", port: port, directory: directory)
-            server.kill()
-            let restore = try start(["backup", "restore", "--force"], in: directory)
+            await server.kill()
+            let restore = try await start(["backup", "restore", "--force"], in: directory)
             // Killed once blobs are being extracted (the archive holds the database, then the blobs).
             let killedRestore = try await kill(restore) {
                 let scratch = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.first { $0.hasPrefix(".data.restore-") && !$0.hasSuffix("-files") }
                 return scratch.map { FileManager.default.fileExists(atPath: directory + "/" + $0 + "/docker") } ?? false
             }
             #expect(killedRestore, "the restore was killed while it was extracting")
-            let intact = try WharfProcess(root: directory + "/data")
+            let intact = try await WharfProcess(root: directory + "/data")
             let port2 = try await intact.waitUntilListening()
             #expect(try await probe(images, port: port2, scratch: directory) == before)
             #expect(try await ManifestProbe.get(port: port2, repository: "team/after", reference: "small", scratch: directory).status == 200)
             try await pullAll(images + [Image(repository: "team/after", reference: "small")], port: port2, scratch: directory)
-            intact.kill()
+            await intact.kill()
 
             // Run again, it completes and clears what the killed one left.
             let again = try await wharf(["backup", "restore", "--force"], in: directory)
             #expect(again.stdout.contains("interrupted restore"), "\(again.stdout)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix(".data.") }.isEmpty)
-            let final = try WharfProcess(root: directory + "/data")
+            let final = try await WharfProcess(root: directory + "/data")
             let port3 = try await final.waitUntilListening()
             #expect(try await probe(images, port: port3, scratch: directory) == before)
             #expect(try await ManifestProbe.get(port: port3, repository: "team/after", reference: "small", scratch: directory).status == 404)
-            final.kill()
+            await final.kill()
         }
     }
 
@@ -248,7 +241,7 @@ struct BackupCommandTests {
             let root = directory + "/data"
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
             let restore = try #require(try DataDirectoryLock.acquire(.exclusive, in: root))
-            let server = try WharfProcess(root: root)
+            let server = try await WharfProcess(root: root)
             await #expect {
                 _ = try await server.waitUntilListening(timeout: .seconds(30))
             } throws: { error in
@@ -260,11 +253,11 @@ struct BackupCommandTests {
 
     @Test func keepPrunesOlderArchivesAndListShowsNewestFirst() async throws {
         try await withTemporaryDirectory { directory in
-            let server = try WharfProcess(root: directory + "/data")
+            let server = try await WharfProcess(root: directory + "/data")
             _ = try await server.waitUntilListening()
             var written: [String] = []
             for _ in 0..<3 { written.append(try timestamp(of: try await wharf(["backup", "create", "--keep", "2"], in: directory))) }
-            server.kill()
+            await server.kill()
             let listed = try await wharf(["backup", "list"], in: directory)
             let rows = listed.stdout.split(separator: "\n").dropFirst().map { String($0.prefix { $0.isNumber }) }
             #expect(rows == [written[2], written[1]], "\(listed.stdout)")

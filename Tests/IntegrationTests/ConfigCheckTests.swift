@@ -4,7 +4,7 @@ import WharfTestSupport
 
 /// `wharf config check` on the real binary: the effective configuration, warnings, and a
 /// non-zero exit naming the keys of a contradiction.
-@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
+@Suite(.timeLimit(.minutes(10)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
 struct ConfigCheckTests {
     @Test func aGoodConfigurationPrintsItsSettingsAndWarnings() async throws {
         try await withTemporaryDirectory { directory in

@@ -5,7 +5,7 @@ import WharfTestSupport
 
 /// A server killed with SIGKILL in the middle of a push loses no committed blob, and the
 /// interrupted upload resumes after a restart.
-@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
+@Suite(.timeLimit(.minutes(10)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
 struct CrashSafetyTests {
     func sha256(_ data: Data) -> String { RawHTTP.sha256(data) }
 
@@ -22,7 +22,7 @@ struct CrashSafetyTests {
             let pending = OCIImage.randomBytes(32 * 1024 * 1024)
             let pendingDigest = sha256(pending)
 
-            let first = try WharfProcess(root: root)
+            let first = try await WharfProcess(root: root)
             let port = try await first.waitUntilListening()
             let push = try await request(
                 port, "POST /v2/team/app/blobs/uploads/?digest=\(committedDigest) HTTP/1.1\r\nHost: x\r\nContent-Length: \(committed.count)\r\n\r\n",
@@ -39,12 +39,12 @@ struct CrashSafetyTests {
             )
             try await connection.send(Array(pending.prefix(8 * 1024 * 1024)))
             try await Task.sleep(for: .milliseconds(300))
-            first.kill()
+            await first.kill()
             connection.close()
 
-            let second = try WharfProcess(root: root)
+            let second = try await WharfProcess(root: root)
             let port2 = try await second.waitUntilListening()
-            defer { second.kill() }
+            defer { second.killNow() }
 
             let head = try await request(port2, "HEAD /v2/team/app/blobs/\(committedDigest) HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(head.hasPrefix("HTTP/1.1 200"))

@@ -5,6 +5,7 @@ import WharfTestSupport
 /// Upgrading from registry:2: images pushed to Debian's real Docker Distribution 2.8.2 are
 /// imported and pull from Wharf with the same digests.
 @Suite(
+    .timeLimit(.minutes(10)),
     .enabled(
         if: Tool.available("docker-registry", "skopeo", "umoci", "buildah", "curl") && FileManager.default.isExecutableFile(atPath: WharfProcess.binary),
         "docker-registry, skopeo, umoci, buildah or curl is not installed, or wharf is not built"
@@ -78,7 +79,7 @@ struct DistributionImportTests {
             #expect(before.values.allSatisfy { $0.status == 200 && $0.headerDigest == $0.bodyDigest })
             #expect(before[Image(repository: "team/app", reference: "v1")] == before[Image(repository: "team/app", reference: "latest")])
             let byDigest = before.map { Image(repository: $0.key.repository, reference: $0.value.bodyDigest) }
-            distribution.stop()
+            try await distribution.stop()
 
             // Wharf's root is registry:2's root: nothing is copied.
             let root = directory + "/distribution-data"
@@ -89,7 +90,7 @@ struct DistributionImportTests {
             #expect(first.stdout.contains(", 0 problems"), "\(first.stdout)")
             #expect(try FileManager.default.subpathsOfDirectory(atPath: root + "/docker/registry/v2/blobs").sorted() == blobFiles)
 
-            let wharf = try WharfProcess(root: root)
+            let wharf = try await WharfProcess(root: root)
             let port = try await wharf.waitUntilListening()
             let after = try await probe(tagged + byDigest, port: port, scratch: directory)
             for image in tagged {
@@ -106,17 +107,17 @@ struct DistributionImportTests {
             let listed = try JSONSerialization.jsonObject(with: Data(tags.stdout.utf8)) as? [String: Any]
             #expect((listed?["Tags"] as? [String])?.sorted() == ["latest", "v1", "v2"])
             let catalog = try await Command.run(["curl", "-sf", "http://127.0.0.1:\(port)/v2/_catalog"])
-            wharf.kill()
+            await wharf.kill()
 
             // A second run finds everything known and the registry answers exactly as before.
             let second = try await runImport(root: root, wharfRoot: root)
             #expect(second.stdout.contains("0 blobs adopted, 0 copied"), "\(second.stdout)")
             #expect(second.stdout.contains(", 0 problems"))
-            let again = try WharfProcess(root: root)
+            let again = try await WharfProcess(root: root)
             let port2 = try await again.waitUntilListening()
             #expect(try await probe(tagged + byDigest, port: port2, scratch: directory) == after)
             #expect(try await Command.run(["curl", "-sf", "http://127.0.0.1:\(port2)/v2/_catalog"]).stdout == catalog.stdout)
-            again.kill()
+            await again.kill()
         }
     }
 
@@ -132,36 +133,34 @@ struct DistributionImportTests {
                 images.append(Image(repository: "fleet/service-\(index)", reference: "v1"))
             }
             let before = try await probe(images, port: distribution.port, scratch: directory)
-            distribution.stop()
+            try await distribution.stop()
 
             // Copy into a separate root and kill the importer as soon as it reports its first repository.
             let root = directory + "/distribution-data"
             let wharfRoot = directory + "/wharf"
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: WharfProcess.binary)
-            process.arguments = ["import", "distribution", "--root", root, "--wharf-root", wharfRoot]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            let output = PipeCollector(pipe) { chunk in
-                if String(decoding: chunk, as: UTF8.self).contains("[1/\(count)]") { kill(process.processIdentifier, SIGKILL) }
+            let process = try await TestProcess.start([WharfProcess.binary, "import", "distribution", "--root", root, "--wharf-root", wharfRoot])
+            // Watched on a thread of its own, so the kill follows the first line at once.
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                Thread.detachNewThread {
+                    while process.isRunning, !process.log.contains("[1/\(count)]") { usleep(500) }
+                    process.signal(SIGKILL)
+                    continuation.resume()
+                }
             }
-            try process.run()
-            try? pipe.fileHandleForWriting.close()
-            process.waitUntilExit()
-            #expect(process.terminationReason == .uncaughtSignal, "the import was killed before it finished: \(output.text)")
-            #expect(!output.text.contains("[\(count)/\(count)]"))
+            let status = try await process.waitForExit()
+            #expect(status == 128 + SIGKILL, "the import was killed before it finished: \(process.log)")
+            #expect(!process.log.contains("[\(count)/\(count)]"))
 
             let resumed = try await runImport(root: root, wharfRoot: wharfRoot)
             #expect(resumed.stdout.contains("\(count) repositories"), "\(resumed.stdout)")
             #expect(resumed.stdout.contains(", 0 problems"))
             #expect(!FileManager.default.fileExists(atPath: wharfRoot + "/docker/registry/v2/import/"), "no half-written copies remain")
 
-            let wharf = try WharfProcess(root: wharfRoot)
+            let wharf = try await WharfProcess(root: wharfRoot)
             let port = try await wharf.waitUntilListening()
             #expect(try await probe(images, port: port, scratch: directory) == before)
             try await pullAll(images[count - 1], port: port, into: directory + "/pulled")
-            wharf.kill()
+            await wharf.kill()
         }
     }
 }

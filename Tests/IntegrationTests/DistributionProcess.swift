@@ -4,9 +4,8 @@ import WharfTestSupport
 /// Debian's Docker Distribution 2.8.2 (`docker-registry serve`) on a loopback port, with the
 /// given extra configuration, for interop tests.
 final class DistributionProcess: @unchecked Sendable {
-    let process = Process()
+    let process: TestProcess
     let port: Int
-    private let output: PipeCollector
 
     /// Starts it with filesystem storage under `directory` (or `storageYAML`, the lines of the
     /// config's storage driver, indented by two) and `extraYAML` appended to the config.
@@ -28,33 +27,22 @@ final class DistributionProcess: @unchecked Sendable {
             """
         try yaml.write(toFile: config, atomically: true, encoding: .utf8)
         guard let binary = Tool.path("docker-registry") else { throw SupportError("docker-registry is not installed") }
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", config]
         // Its aws-sdk-go panics at start when AWS_CA_BUNDLE is set, even for a plain-http endpoint.
-        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "AWS_CA_BUNDLE" }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        output = PipeCollector(pipe)
-        try process.run()
+        process = try await TestProcess.start([binary, "serve", config], environment: ["AWS_CA_BUNDLE": nil])
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if (try? RawConnection(port: port, timeoutSeconds: 1)) != nil { return }
-            guard process.isRunning else { throw SupportError("docker-registry exited: \(output.text)") }
+            guard process.isRunning else { throw SupportError("docker-registry exited: \(process.log)") }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw SupportError("docker-registry did not listen: \(output.text)")
+        throw SupportError("docker-registry did not listen: \(process.log)")
     }
 
-    var log: String { output.text }
+    var log: String { process.log }
 
     /// SIGTERM and wait, as an operator stops `registry:2` before an upgrade.
-    func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        process.waitUntilExited()
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    func stop() async throws {
+        process.signal(SIGTERM)
+        try await process.waitForExit()
     }
 }

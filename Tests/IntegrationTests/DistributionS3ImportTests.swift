@@ -7,6 +7,7 @@ import WharfTestSupport
 /// in place (its bucket becomes Wharf's, nothing copied); and a registry:2 root on disk is
 /// imported into Wharf on S3 (every blob copied into the bucket and verified).
 @Suite(
+    .timeLimit(.minutes(10)),
     .enabled(
         if: Tool.available(RadosGateway.tools + ["moto_server", "docker-registry", "skopeo", "umoci"])
             && FileManager.default.isExecutableFile(atPath: WharfProcess.binary),
@@ -40,8 +41,8 @@ struct DistributionS3ImportTests {
 
     /// Every image pulls from Wharf, its blobs verified by skopeo, with the digests registry:2 served.
     func expectSameImages(_ before: [String: ManifestProbe], environment: [String: String], directory: String) async throws {
-        let wharf = try WharfProcess(root: directory + "/data", environment: environment)
-        defer { wharf.kill() }
+        let wharf = try await WharfProcess(root: directory + "/data", environment: environment)
+        defer { wharf.killNow() }
         let port = try await wharf.waitUntilListening()
         #expect(try await probe(port: port, directory: directory) == before)
         for (repository, tag) in images {
@@ -76,7 +77,7 @@ struct DistributionS3ImportTests {
             )
             let before = try await push(to: distribution.port, directory: directory)
             #expect(before.values.allSatisfy { $0.status == 200 && $0.headerDigest == $0.bodyDigest }, "\(before)")
-            distribution.stop()
+            try await distribution.stop()
             let blobKeys = try await S3StorageTests().keys(client).filter { $0.contains("/blobs/") }.sorted()
 
             let first = try await runImport([], environment: environment, directory: directory)
@@ -96,7 +97,7 @@ struct DistributionS3ImportTests {
             let (client, environment) = try await S3StorageTests().bucket()
             let distribution = try await DistributionProcess(directory: directory)
             let before = try await push(to: distribution.port, directory: directory)
-            distribution.stop()
+            try await distribution.stop()
 
             let output = try await runImport(["--root", directory + "/distribution-data"], environment: environment, directory: directory)
             #expect(!output.contains("same storage") && output.contains(" 0 blobs adopted") && output.contains(", 0 problems"), "\(output)")

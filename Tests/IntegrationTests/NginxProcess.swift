@@ -4,9 +4,8 @@ import WharfTestSupport
 /// nginx from Debian's package in front of a registry, with the seed's registry site
 /// configuration adapted to loopback ports and a self-signed certificate.
 final class NginxProcess: @unchecked Sendable {
-    let process = Process()
+    let process: TestProcess
     let port: Int
-    private let output: PipeCollector
 
     init(directory: String, upstreamPort: Int, certificate: String, key: String) async throws {
         port = try FreePort.find()
@@ -47,23 +46,17 @@ final class NginxProcess: @unchecked Sendable {
             """
         try configuration.write(toFile: prefix + "/nginx.conf", atomically: true, encoding: .utf8)
         guard let binary = Tool.path("nginx") ?? Tool.path("/usr/sbin/nginx") else { throw SupportError("nginx is not installed") }
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["-p", prefix, "-c", prefix + "/nginx.conf", "-g", "daemon off;"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        output = PipeCollector(pipe)
-        try process.run()
+        process = try await TestProcess.start([binary, "-p", prefix, "-c", prefix + "/nginx.conf", "-g", "daemon off;"])
         let deadline = ContinuousClock.now + .seconds(15)
         while ContinuousClock.now < deadline {
             if (try? RawConnection(port: port, timeoutSeconds: 1)) != nil { return }
-            guard process.isRunning else { throw SupportError("nginx exited: \(output.text)") }
+            guard process.isRunning else { throw SupportError("nginx exited: \(process.log)") }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw SupportError("nginx did not listen: \(output.text)")
+        throw SupportError("nginx did not listen: \(process.log)")
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        process.signal(SIGTERM)
     }
 }

@@ -5,7 +5,7 @@ import WharfTestSupport
 /// Wharf behind nginx terminating TLS, as the seed deploys the registry: skopeo and podman
 /// push and pull a 256 MiB layer through it, and the realm and Location headers name the
 /// public https host.
-@Suite(.enabled(
+@Suite(.timeLimit(.minutes(10)), .enabled(
     if: Tool.available("skopeo", "podman", "umoci", "curl") && (Tool.path("nginx") ?? Tool.path("/usr/sbin/nginx")) != nil
         && FileManager.default.isExecutableFile(atPath: WharfProcess.binary),
     "nginx, skopeo, podman, umoci or curl is not installed (apt-get install nginx ...), or wharf is not built"
@@ -14,9 +14,9 @@ struct NginxTests {
     @Test func pushAndPullThroughNginx() async throws {
         try await withTemporaryDirectory { directory in
             let root = directory + "/root"
-            let wharf = try WharfProcess(root: root, environment: [:])
+            let wharf = try await WharfProcess(root: root, environment: [:])
             let upstream = try await wharf.waitUntilListening()
-            defer { wharf.kill() }
+            defer { wharf.killNow() }
             _ = try await Command.run([WharfProcess.binary, "project", "create", "root/app", "--root", root])
             let token = try #require(try await Command.run([
                 WharfProcess.binary, "token", "create", "--user", "root", "--name", "nginx", "--scopes", "read_registry,write_registry",

@@ -45,10 +45,6 @@ enum OCIImage {
     /// 8 bytes took seconds of a debug build's CPU for a 256 MiB layer, holding one of the
     /// cooperative threads the in-process servers of other tests need.
     static func randomBytes(_ count: Int) -> Data {
-        guard count > 0, let urandom = FileHandle(forReadingAtPath: "/dev/urandom") else { return Data() }
-        defer { try? urandom.close() }
-        var data = Data()
-        while data.count < count { data.append(urandom.readData(ofLength: count - data.count)) }
-        return data
+        Data(WharfTestSupport.randomBytes(count))
     }
 }

@@ -5,7 +5,7 @@ import Testing
 import WharfTestSupport
 
 /// Health, metrics, access logs and graceful shutdown of the real binary.
-@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
+@Suite(.timeLimit(.minutes(10)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
 struct OperationsTests {
     func get(_ port: Int, _ path: String, headers: String = "") async throws -> String {
         let connection = try RawConnection(port: port)
@@ -16,11 +16,11 @@ struct OperationsTests {
     @Test func healthAndMetricsAreServedOnTheDebugListener() async throws {
         try await withTemporaryDirectory { directory in
             let debugPort = try FreePort.find()
-            let wharf = try WharfProcess(root: directory + "/root", environment: [
+            let wharf = try await WharfProcess(root: directory + "/root", environment: [
                 "REGISTRY_AUTH": "none", "REGISTRY_HTTP_DEBUG_ADDR": "127.0.0.1:\(debugPort)",
             ])
             let port = try await wharf.waitUntilListening(other: debugPort)
-            defer { wharf.kill() }
+            defer { wharf.killNow() }
             _ = try await get(port, "/v2/")
             _ = try await get(port, "/v2/team/app/tags/list")
             let health = try await get(debugPort, "/debug/health")
@@ -40,9 +40,9 @@ struct OperationsTests {
     @Test func healthNamesAFailingCheckWith503() async throws {
         try await withTemporaryDirectory { directory in
             let root = directory + "/root"
-            let wharf = try WharfProcess(root: root, environment: ["REGISTRY_AUTH": "none"])
+            let wharf = try await WharfProcess(root: root, environment: ["REGISTRY_AUTH": "none"])
             let port = try await wharf.waitUntilListening()
-            defer { wharf.kill() }
+            defer { wharf.killNow() }
             // Make the storage unwritable where the probe writes.
             try FileManager.default.createDirectory(atPath: root + "/wharf", withIntermediateDirectories: true)
             try? FileManager.default.removeItem(atPath: root + "/wharf/health")
@@ -56,9 +56,9 @@ struct OperationsTests {
 
     @Test func accessLinesCarryTheRequestIDAndNeverTheCredentials() async throws {
         try await withTemporaryDirectory { directory in
-            let wharf = try WharfProcess(root: directory + "/root", environment: ["REGISTRY_AUTH": "none", "REGISTRY_LOG_FORMATTER": "json"])
+            let wharf = try await WharfProcess(root: directory + "/root", environment: ["REGISTRY_AUTH": "none", "REGISTRY_LOG_FORMATTER": "json"])
             let port = try await wharf.waitUntilListening()
-            defer { wharf.kill() }
+            defer { wharf.killNow() }
             let response = try await get(port, "/v2/?secret-query=1", headers: "Authorization: Bearer SUPERSECRETTOKEN\r\n")
             let id = try #require(response.split(separator: "\r\n").first { $0.lowercased().hasPrefix("x-request-id:") }?
                 .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces))
@@ -74,9 +74,9 @@ struct OperationsTests {
     @Test func sigtermDuringAnUploadLetsItFinishOrFailCleanly() async throws {
         try await withTemporaryDirectory { directory in
             let root = directory + "/root"
-            let wharf = try WharfProcess(root: root, environment: ["REGISTRY_AUTH": "none"])
+            let wharf = try await WharfProcess(root: root, environment: ["REGISTRY_AUTH": "none"])
             let port = try await wharf.waitUntilListening()
-            defer { wharf.kill() }
+            defer { wharf.killNow() }
             let size = 256 * 1024 * 1024
             var hasher = SHA256()
             var chunk = [UInt8](repeating: 0, count: 1024 * 1024)
@@ -98,18 +98,18 @@ struct OperationsTests {
                 }
                 sent += chunk.count
                 if !signalled, sent >= 64 * 1024 * 1024 {
-                    kill(wharf.process.processIdentifier, SIGTERM)
+                    wharf.process.signal(SIGTERM)
                     signalled = true
                 }
             }
             let answer = await connection.read(until: "\r\n\r\n")
-            wharf.process.waitUntilExit()
+            try await wharf.process.waitForExit()
             #expect(signalled)
             #expect(wharf.logText.contains("metadata store closed"), "the store closed cleanly")
 
-            let restarted = try WharfProcess(root: root, environment: ["REGISTRY_AUTH": "none"])
+            let restarted = try await WharfProcess(root: root, environment: ["REGISTRY_AUTH": "none"])
             let port2 = try await restarted.waitUntilListening()
-            defer { restarted.kill() }
+            defer { restarted.killNow() }
             let head = try await get(port2, "/v2/team/big/blobs/\(digest)")
             if answer.text.hasPrefix("HTTP/1.1 201") {
                 #expect(head.hasPrefix("HTTP/1.1 200"), "a finished upload is a committed blob")
@@ -129,5 +129,28 @@ enum PrometheusText {
             samples[String(line[..<space])] = value
         }
         return samples
+    }
+}
+
+/// The open-file limit: a soft limit of 256 under a hard one of 4096 is raised to 4096 at start.
+@Suite(.timeLimit(.minutes(2)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
+struct FileDescriptorLimitTests {
+    @Test func theSoftLimitIsRaisedToTheHardLimit() async throws {
+        try await withTemporaryDirectory { directory in
+            let server = try await TestProcess.start(
+                ["/bin/sh", "-c", "ulimit -Sn 256 && ulimit -Hn 4096 && exec \"$0\" serve --addr 127.0.0.1:0 --root \"$1\"", WharfProcess.binary, directory + "/data"],
+                environment: ["REGISTRY_AUTH": "none"]
+            )
+            defer { server.signal(SIGKILL) }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline, !server.log.contains("listening on"), server.isRunning {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let limits = try String(contentsOfFile: "/proc/\(server.pid)/limits", encoding: .utf8)
+            let line = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max open files") })
+            let numbers = line.split(separator: " ").compactMap { Int($0) }
+            #expect(numbers == [4096, 4096], "\(line)")
+            #expect(server.log.contains("raised the open-file limit"))
+        }
     }
 }

@@ -14,43 +14,35 @@ final class PyJWTTokenServer: @unchecked Sendable {
         case x5c
     }
 
-    let process = Process()
+    let process: TestProcess
     let port: Int
     /// The PEM the registry must trust (the signing certificate, or the CA for x5c).
     let trustedCertificatePath: String
-    private let output: PipeCollector
 
     init(shape: Shape, directory: String) async throws {
         let script = directory + "/token_server.py"
         try Self.script.write(toFile: script, atomically: true, encoding: .utf8)
-        guard let python = Tool.path("python3") else { throw SupportError("python3 is not installed") }
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, shape.rawValue, directory]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        output = PipeCollector(pipe)
-        try process.run()
+        process = try await TestProcess.start(["python3", "-u", script, shape.rawValue, directory])
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            if let line = output.text.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }), let port = Int(line.dropFirst(6)) {
+            if let line = process.log.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }), let port = Int(line.dropFirst(6)) {
                 self.port = port
                 self.trustedCertificatePath = directory + "/trusted.crt"
                 return
             }
-            guard process.isRunning else { throw SupportError("token server exited: \(output.text)") }
+            guard process.isRunning else { throw SupportError("token server exited: \(process.log)") }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw SupportError("token server did not start: \(output.text)")
+        throw SupportError("token server did not start: \(process.log)")
     }
 
     var realm: String { "http://127.0.0.1:\(port)/jwt/auth" }
 
     /// Token requests the server answered, one line each.
-    var log: String { output.text }
+    var log: String { process.log }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.signal(SIGKILL)
     }
 
     static let script = #"""

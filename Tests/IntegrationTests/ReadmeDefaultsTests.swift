@@ -14,8 +14,8 @@ import WharfTestSupport
 struct ReadmeDefaultsTests {
     @Test func theReadmesDefaultConfigurationPushesAndPulls() async throws {
         try await withTemporaryDirectory { directory in
-            let wharf = try WharfProcess(root: nil, environment: [:], directory: directory)
-            defer { wharf.kill() }
+            let wharf = try await WharfProcess(root: nil, environment: [:], directory: directory)
+            defer { wharf.killNow() }
             let port = try await wharf.waitUntilListening()
             let host = "127.0.0.1:\(port)"
             #expect(wharf.logText.contains("first login: docker login localhost:\(port) -u root"), "\(wharf.logText)")

@@ -7,6 +7,7 @@ import WharfTestSupport
 /// chunked uploads continue large objects, and backups keep the metadata while the blobs stay
 /// in the bucket.
 @Suite(
+    .timeLimit(.minutes(10)),
     .enabled(
         if: Tool.available("moto_server", "skopeo", "umoci") && FileManager.default.isExecutableFile(atPath: WharfProcess.binary),
         "moto_server, skopeo or umoci is not installed, or wharf is not built"
@@ -59,7 +60,7 @@ struct S3StorageTests {
             let digest = try OCIImage.manifestDigest(layout: layout, tag: "v1")
             let layers = try OCIImage.layerDigests(layout: layout, manifest: digest)
 
-            let server = try WharfProcess(root: directory + "/data", environment: environment)
+            let server = try await WharfProcess(root: directory + "/data", environment: environment)
             let port = try await server.waitUntilListening()
             try await Command.run(["skopeo", "copy", "--dest-tls-verify=false", "oci:\(layout):v1", "docker://127.0.0.1:\(port)/team/app:v1"])
             try await Command.run(["skopeo", "copy", "--src-tls-verify=false", "docker://127.0.0.1:\(port)/team/app:v1", "oci:\(directory)/back:v1"])
@@ -73,7 +74,7 @@ struct S3StorageTests {
             }
             #expect(!FileManager.default.fileExists(atPath: directory + "/data/docker"), "no blob is on the local disk")
             #expect(FileManager.default.fileExists(atPath: directory + "/data/wharf.sqlite"), "the metadata is in the data directory")
-            server.kill()
+            await server.kill()
         }
     }
 
@@ -91,15 +92,15 @@ struct S3StorageTests {
     func chunkedUpload(on server: S3Endpoint?, killBetweenChunks: Bool = false) async throws {
         try await withTemporaryDirectory { directory in
             let (_, environment) = try await bucket(on: server)
-            var wharf = try WharfProcess(root: directory + "/data", environment: environment)
+            var wharf = try await WharfProcess(root: directory + "/data", environment: environment)
             var port = try await wharf.waitUntilListening()
             let blob = OCIImage.randomBytes(7 * 1024 * 1024 + 123)
             let start = try await RawHTTP.request(port, "POST /v2/team/chunks/blobs/uploads/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
             var location = try #require(RawHTTP.header("Location", in: start))
             for (index, range) in [0..<(6 * 1024 * 1024), (6 * 1024 * 1024)..<blob.count].enumerated() {
                 if index == 1, killBetweenChunks {
-                    wharf.kill()
-                    wharf = try WharfProcess(root: directory + "/data", environment: environment)
+                    await wharf.kill()
+                    wharf = try await WharfProcess(root: directory + "/data", environment: environment)
                     port = try await wharf.waitUntilListening()
                     let status = try await RawHTTP.request(port, "GET \(location) HTTP/1.1\r\nHost: x\r\n\r\n")
                     #expect(status.hasPrefix("HTTP/1.1 204"), "\(status)")
@@ -121,7 +122,7 @@ struct S3StorageTests {
             let pulled = try await Command.run(["curl", "-sf", "http://127.0.0.1:\(port)/v2/team/chunks/blobs/\(digest)", "-o", directory + "/pulled"])
             #expect(pulled.succeeded)
             #expect(RawHTTP.sha256(try Data(contentsOf: URL(fileURLWithPath: directory + "/pulled"))) == digest)
-            wharf.kill()
+            await wharf.kill()
         }
     }
 
@@ -130,7 +131,7 @@ struct S3StorageTests {
             let (_, environment) = try await bucket()
             try await OCIImage.make(in: directory, tag: "v1", layerSizes: [64 * 1024])
             let digest = try OCIImage.manifestDigest(layout: directory + "/oci", tag: "v1")
-            let server = try WharfProcess(root: directory + "/data", environment: environment)
+            let server = try await WharfProcess(root: directory + "/data", environment: environment)
             let port = try await server.waitUntilListening()
             try await Command.run(["skopeo", "copy", "--dest-tls-verify=false", "oci:\(directory)/oci:v1", "docker://127.0.0.1:\(port)/team/app:v1"])
 
@@ -138,7 +139,7 @@ struct S3StorageTests {
             let scope = ["--root", directory + "/data", "--dir", directory + "/backups"]
             let created = try await Command.run(wharf + ["create"] + scope, environment: environment)
             #expect(created.stdout.contains("not copied"), "\(created.stdout)")
-            server.kill()
+            await server.kill()
             let archive = try #require(try FileManager.default.contentsOfDirectory(atPath: directory + "/backups").first { $0.hasSuffix(".tar") })
             let listing = try await Command.run(["tar", "-tf", directory + "/backups/" + archive])
             #expect(!listing.stdout.contains("blobs/"), "the archive holds no blobs")
@@ -147,11 +148,11 @@ struct S3StorageTests {
             try FileManager.default.removeItem(atPath: directory + "/data")
             let restored = try await Command.run(wharf + ["restore"] + scope, environment: environment)
             #expect(restored.stdout.contains("blobs stay in S3 bucket"), "\(restored.stdout)")
-            let again = try WharfProcess(root: directory + "/data", environment: environment)
+            let again = try await WharfProcess(root: directory + "/data", environment: environment)
             let port2 = try await again.waitUntilListening()
             try await Command.run(["skopeo", "copy", "--src-tls-verify=false", "docker://127.0.0.1:\(port2)/team/app:v1", "oci:\(directory)/back:v1"])
             #expect(try OCIImage.manifestDigest(layout: directory + "/back", tag: "v1") == digest)
-            again.kill()
+            await again.kill()
         }
     }
 }

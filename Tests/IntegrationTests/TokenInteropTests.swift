@@ -9,10 +9,10 @@ import WharfTestSupport
 /// Wharf as the registry half beside another issuer: tokens minted by pyjwt in GitLab's format
 /// (libtrust kid), in Distribution 3's (thumbprint kid) and with an x5c chain; skopeo fetches
 /// them from the issuer's realm as it would from GitLab, then pushes and pulls.
-@Suite(.enabled(
-    if: Tool.available("skopeo", "umoci") && Tool.pythonModulesAvailable("jwt", "cryptography"),
-    "skopeo, umoci or pyjwt is not installed (apt-get install skopeo umoci; pip install pyjwt cryptography)"
-))
+@Suite(.timeLimit(.minutes(10)), .enabled("skopeo, umoci or pyjwt is not installed (apt-get install skopeo umoci; pip install pyjwt cryptography)") {
+    guard Tool.available("skopeo", "umoci") else { return false }
+    return await Tool.pythonModulesAvailable("jwt", "cryptography")
+})
 struct TokenInteropTests {
     @Test(arguments: [PyJWTTokenServer.Shape.libtrust, .thumbprint, .x5c])
     func skopeoPushesAndPullsWithTokensFromPyJWT(_ shape: PyJWTTokenServer.Shape) async throws {

@@ -3,9 +3,7 @@ import WharfTestSupport
 
 /// The real `wharf` binary, started on an ephemeral port, for tests that kill and restart it.
 final class WharfProcess: @unchecked Sendable {
-    let process = Process()
-    private let log = Pipe()
-    private let collector: PipeCollector
+    let process: TestProcess
     private(set) var port = 0
 
     /// The `wharf` built next to this test bundle.
@@ -17,17 +15,11 @@ final class WharfProcess: @unchecked Sendable {
     /// Without `root` the data directory is the default `./wharf-data` of `directory`.
     init(
         root: String?, arguments: [String] = [], environment: [String: String] = ["REGISTRY_AUTH": "none"], directory: String? = nil
-    ) throws {
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "--addr", "127.0.0.1:0"] + (root.map { ["--root", $0] } ?? []) + arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        collector = PipeCollector(log)
-        try process.run()
-        try? log.fileHandleForWriting.close()
+    ) async throws {
+        process = try await TestProcess.start(
+            [Self.binary, "serve", "--addr", "127.0.0.1:0"] + (root.map { ["--root", $0] } ?? []) + arguments,
+            environment: environment, directory: directory
+        )
     }
 
     /// Waits for the "listening on" line of the main listener and records its port; `other`
@@ -35,7 +27,7 @@ final class WharfProcess: @unchecked Sendable {
     func waitUntilListening(timeout: Duration = .seconds(60), other: Int? = nil) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            let text = collector.text
+            let text = process.log
             for line in text.split(separator: "\n") {
                 guard let range = line.range(of: "listening on 127.0.0.1:"),
                     let port = Int(line[range.upperBound...].prefix { $0.isNumber }), port != other
@@ -46,18 +38,18 @@ final class WharfProcess: @unchecked Sendable {
             guard process.isRunning else { throw SupportError("wharf exited: \(text)") }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw SupportError("wharf did not start listening: \(collector.text)")
+        throw SupportError("wharf did not start listening: \(process.log)")
     }
 
-    var logText: String { collector.text }
+    var logText: String { process.log }
 
-    /// SIGKILL: no shutdown code runs, as in a crash or an OOM kill.
-    func kill() {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExited()
+    /// SIGKILL (no shutdown code runs, as in a crash or an OOM kill), and its exit awaited.
+    func kill() async {
+        await process.kill()
     }
 
-    deinit {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+    /// SIGKILL without waiting, for `defer`.
+    func killNow() {
+        process.signal(SIGKILL)
     }
 }

@@ -6,7 +6,7 @@ import OCI
 import Testing
 import WharfTestSupport
 
-@Suite struct SQLiteMetadataStoreTests {
+@Suite(.timeLimit(.minutes(3))) struct SQLiteMetadataStoreTests {
     @Test(arguments: MetadataConformance.cases)
     func conformance(_ check: MetadataConformance.Case) async throws {
         try await withTemporaryDirectory { directory in

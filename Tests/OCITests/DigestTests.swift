@@ -1,7 +1,7 @@
 import OCI
 import Testing
 
-@Suite struct DigestTests {
+@Suite(.timeLimit(.minutes(3))) struct DigestTests {
     static let emptySHA256 = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
     @Test func parsesAValidDigest() throws {

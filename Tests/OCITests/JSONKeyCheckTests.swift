@@ -2,7 +2,7 @@ import OCI
 import Testing
 
 /// Manifests that Go clients and Wharf would read differently are refused.
-@Suite struct JSONKeyCheckTests {
+@Suite(.timeLimit(.minutes(3))) struct JSONKeyCheckTests {
     static let layer = "sha256:" + String(repeating: "a", count: 64)
     static let other = "sha256:" + String(repeating: "b", count: 64)
 

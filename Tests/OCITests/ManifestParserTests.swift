@@ -1,7 +1,7 @@
 import OCI
 import Testing
 
-@Suite struct ManifestParserTests {
+@Suite(.timeLimit(.minutes(3))) struct ManifestParserTests {
     static let d1 = "sha256:" + String(repeating: "1", count: 64)
     static let d2 = "sha256:" + String(repeating: "2", count: 64)
     static let d3 = "sha256:" + String(repeating: "3", count: 64)

@@ -1,7 +1,7 @@
 import OCI
 import Testing
 
-@Suite struct NameAndTagTests {
+@Suite(.timeLimit(.minutes(3))) struct NameAndTagTests {
     @Test(arguments: [
         "a", "library/ubuntu", "team/app/image", "a0/b-c/d.e/f_g/h__i", "a--b", "x/y/z/w/v",
         String(repeating: "a", count: 255),

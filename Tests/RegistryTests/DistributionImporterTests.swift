@@ -45,7 +45,7 @@ struct DistributionLayout {
     }
 }
 
-@Suite struct DistributionImporterTests {
+@Suite(.timeLimit(.minutes(3))) struct DistributionImporterTests {
     func importer(_ layout: DistributionLayout, target: InMemoryDriver? = nil, metadata: InMemoryMetadataStore, dryRun: Bool = false) -> DistributionImporter {
         DistributionImporter(
             source: layout.driver, target: target ?? layout.driver, metadata: metadata, sameStorage: target == nil, dryRun: dryRun

@@ -6,7 +6,7 @@ import Registry
 import StorageDriver
 import Testing
 
-@Suite struct ManifestServiceTests {
+@Suite(.timeLimit(.minutes(3))) struct ManifestServiceTests {
     let driver = InMemoryDriver()
     let metadata = InMemoryMetadataStore()
     let repo = try! RepositoryName("r")

@@ -21,7 +21,7 @@ struct ChunkedBody: AsyncSequence {
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(chunks: chunks) }
 }
 
-@Suite struct UploadServiceTests {
+@Suite(.timeLimit(.minutes(3))) struct UploadServiceTests {
     let driver = InMemoryDriver()
     let metadata = InMemoryMetadataStore()
     var services: RegistryServices {
@@ -101,7 +101,7 @@ struct ChunkedBody: AsyncSequence {
     }
 }
 
-@Suite struct UploadPurgeDryRunTests {
+@Suite(.timeLimit(.minutes(3))) struct UploadPurgeDryRunTests {
     @Test func aDryRunNamesOldUploadsAndKeepsThem() async throws {
         let driver = InMemoryDriver()
         let metadata = InMemoryMetadataStore()

@@ -2,7 +2,7 @@ import OCI
 import Registry
 import Testing
 
-@Suite struct UploadStateTests {
+@Suite(.timeLimit(.minutes(3))) struct UploadStateTests {
     func append(_ state: inout UploadState, _ text: String) {
         Array(text.utf8).withUnsafeBytes { state.append($0) }
     }

@@ -6,7 +6,7 @@ import StorageFilesystem
 import Testing
 import WharfTestSupport
 
-@Suite struct FilesystemDriverTests {
+@Suite(.timeLimit(.minutes(3))) struct FilesystemDriverTests {
     @Test(arguments: StorageConformance.cases)
     func conformance(_ check: StorageConformance.Case) async throws {
         try await withTemporaryDirectory { root in

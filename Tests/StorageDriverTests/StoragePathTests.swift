@@ -1,7 +1,7 @@
 import StorageDriver
 import Testing
 
-@Suite struct StoragePathTests {
+@Suite(.timeLimit(.minutes(3))) struct StoragePathTests {
     @Test(arguments: ["/", "/a", "/docker/registry/v2/blobs/sha256/ab/cd/data", "/a-b_c.d/E1"])
     func validPaths(_ path: String) {
         #expect(StoragePath.isValid(path))

@@ -2,7 +2,7 @@ import Foundation
 import StorageS3
 import Testing
 
-@Suite struct S3LocationTests {
+@Suite(.timeLimit(.minutes(10))) struct S3LocationTests {
     @Test func awsUsesVirtualHostsOfTheRegionalEndpoint() throws {
         let location = try S3Location(endpoint: nil, region: "eu-west-1", bucket: "images", pathStyle: nil, rootDirectory: "/registry/")
         #expect(location.hostHeader == "images.s3.eu-west-1.amazonaws.com")

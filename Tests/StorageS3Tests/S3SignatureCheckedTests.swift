@@ -11,7 +11,11 @@ import WharfTestSupport
 /// Listings are not sent here: moto re-signs a query with its `%2F`s decoded, so even boto3's
 /// `ListObjectsV2` with a `/` in the prefix fails its check; SigV4BotocoreTests covers them.
 @Suite(
-    .enabled(if: Tool.available("moto_server") && Tool.pythonModulesAvailable("boto3"), "needs moto_server and boto3 (pip install 'moto[server]' boto3)")
+    .timeLimit(.minutes(10)),
+    .enabled("needs moto_server and boto3 (pip install 'moto[server]' boto3)") {
+        guard Tool.available("moto_server") else { return false }
+        return await Tool.pythonModulesAvailable("boto3")
+    }
 )
 struct S3SignatureCheckedTests {
     static let server = SharedServer(name: "moto_server (signatures checked)") { port in

@@ -3,7 +3,7 @@ import StorageS3
 import Testing
 
 /// The examples of AWS's "Signature Calculations for the Authorization Header" page for S3.
-@Suite struct SigV4SignerTests {
+@Suite(.timeLimit(.minutes(10))) struct SigV4SignerTests {
     let signer = SigV4Signer(
         credentials: S3Credentials(accessKey: "AKIAIOSFODNN7EXAMPLE", secretKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), region: "us-east-1"
     )
