@@ -26,7 +26,8 @@ final class S3SegmentWriter: StorageWriter {
     var size: Int64 { index.total + (segment?.size ?? 0) }
 
     func write(_ chunk: ByteBuffer) async throws {
-        precondition(!finished, "write after the writer was closed")
+        // A request path: a misuse must fail this request, never the process.
+        guard !finished else { throw StorageDriverError.backend(path, driver: "s3", reason: "write after the writer was closed") }
         guard chunk.readableBytes > 0 else { return }
         if segment == nil {
             let number = index.sizes.count + 1

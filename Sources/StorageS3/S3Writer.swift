@@ -54,7 +54,8 @@ final class S3Writer: StorageWriter {
     }
 
     func write(_ chunk: ByteBuffer) async throws {
-        precondition(!finished, "write after the writer was closed")
+        // A request path: a misuse must fail this request, never the process.
+        guard !finished else { throw StorageDriverError.backend(path, driver: "s3", reason: "write after the writer was closed") }
         var chunk = chunk
         size += Int64(chunk.readableBytes)
         buffer.writeBuffer(&chunk)

@@ -68,6 +68,9 @@ struct Serve: AsyncParsableCommand {
         if configuration.auth == .disabled, configuration.role != .auth {
             logger.warning("AUTHENTICATION IS OFF (REGISTRY_AUTH=none): anyone who can reach this port can push, pull and delete")
         }
+        if let limits = FileDescriptorLimit.raiseToHardLimit(), limits.after > limits.before {
+            logger.info("raised the open-file limit", metadata: ["from": "\(limits.before)", "to": "\(limits.after)"])
+        }
         let services = try await WharfApplication.services(configuration, logger: logger, metrics: metrics)
         logger.info(
             "wharf serving",
