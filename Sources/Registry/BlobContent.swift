@@ -16,4 +16,28 @@ public struct BlobContent: Sendable {
     public func read(range: Range<Int64>?, _ consume: (ByteBuffer) async throws -> Void) async throws {
         try await driver.read(path, range: range, consume)
     }
+
+    /// Starts reading `range` and waits for its first chunk, so a missing object or an
+    /// unreachable backend fails now, before a response head is sent; the rest follows through
+    /// the returned read, which stops its reader when it is dropped unfinished.
+    public func open(range: Range<Int64>?) async throws -> OpenedBlobRead {
+        let handoff = ChunkHandoff()
+        let reader = Task { [driver, path] in
+            do {
+                try await driver.read(path, range: range) { chunk in
+                    try Task.checkCancellation()
+                    await handoff.put(chunk)
+                }
+                await handoff.finish()
+            } catch {
+                await handoff.finish(throwing: error)
+            }
+        }
+        do {
+            return OpenedBlobRead(first: try await handoff.take(), rest: handoff, reader: reader)
+        } catch {
+            reader.cancel()
+            throw error
+        }
+    }
 }

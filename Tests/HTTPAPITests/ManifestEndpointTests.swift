@@ -78,6 +78,30 @@ import Testing
         }
     }
 
+    /// A client holding the manifest or blob (its ETag) gets 304 and no body.
+    @Test func ifNoneMatchAnswers304ForManifestsAndBlobs() async throws {
+        try await TestRegistry.app().test(.router) { client in
+            let image = try await client.pushImage("r", tag: "v1")
+            let tag = "\"\(image.manifestDigest)\""
+            let get = try await client.execute(uri: "/v2/r/manifests/v1", method: .get, headers: [.accept: MediaType.ociManifest])
+            #expect(get.headers[.eTag] == tag)
+            for method in [HTTPRequest.Method.get, .head] {
+                let cached = try await client.execute(uri: "/v2/r/manifests/v1", method: method, headers: [.ifNoneMatch: tag])
+                #expect(cached.status == .notModified)
+                #expect(cached.body.readableBytes == 0)
+                #expect(cached.headers[.eTag] == tag)
+            }
+            let changed = try await client.execute(uri: "/v2/r/manifests/v1", method: .get, headers: [.ifNoneMatch: "\"sha256:other\""])
+            #expect(changed.status == .ok)
+            let layer = digest(image.layer)
+            let blob = try await client.execute(uri: "/v2/r/blobs/\(layer)", method: .get, headers: [.ifNoneMatch: "\"\(layer)\""])
+            #expect(blob.status == .notModified)
+            #expect(blob.body.readableBytes == 0)
+            let elsewhere = try await client.execute(uri: "/v2/other/blobs/\(layer)", method: .get, headers: [.ifNoneMatch: "\"\(layer)\""])
+            #expect(elsewhere.status == .notFound, "304 only where the blob is linked")
+        }
+    }
+
     @Test func pushByTagThenGetByTagAndDigest() async throws {
         try await TestRegistry.app().test(.router) { client in
             let image = try await client.pushImage("team/app", tag: "v1")

@@ -68,6 +68,16 @@ import Testing
         #expect(origin.clientAddress(for: head("evil\nline"), peer: "127.0.0.1") == "127.0.0.1", "junk is not an address")
     }
 
+    @Test func ifNoneMatchComparesEntityTagsWeakly() {
+        let tag = "\"sha256:abc\""
+        #expect(EntityTagMatch.matches(ifNoneMatch: tag, tag: tag))
+        #expect(EntityTagMatch.matches(ifNoneMatch: "\"x\", W/\"sha256:abc\"", tag: tag))
+        #expect(EntityTagMatch.matches(ifNoneMatch: "*", tag: tag))
+        #expect(!EntityTagMatch.matches(ifNoneMatch: "\"sha256:abd\"", tag: tag))
+        #expect(!EntityTagMatch.matches(ifNoneMatch: nil, tag: tag))
+        #expect(!EntityTagMatch.matches(ifNoneMatch: "sha256:abc", tag: tag), "an unquoted value is another tag")
+    }
+
     @Test func errorDetailsAreOneShortLine() {
         #expect(ErrorResponse.brief("short") == "short")
         #expect(ErrorResponse.brief("first line\nCertificateError(dump: ...)") == "first line")

@@ -65,6 +65,12 @@ public struct RegistryMiddleware: RouterMiddleware {
             response = ErrorResponse.response(refusal.error, method: request.method, headers: refusal.headers)
         } catch let error as StorageDriverError where error.isInvalidRange {
             response = ErrorResponse.response(RegistryError(.rangeInvalid, detail: error.reason), method: request.method)
+        } catch let error as StorageDriverError where error.isTransient {
+            context.logger.warning("storage unavailable", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            response = ErrorResponse.response(
+                RegistryError(.unavailable, detail: "storage is unavailable for now; retry", status: 503), method: request.method,
+                headers: [.retryAfter: "5"]
+            )
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             response = ErrorResponse.response(

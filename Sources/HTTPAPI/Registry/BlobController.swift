@@ -17,6 +17,9 @@ struct BlobController: Sendable {
             .acceptRanges: "bytes",
             .cacheControl: "max-age=31536000",
         ]
+        if [.get, .head].contains(request.method), EntityTagMatch.matches(ifNoneMatch: request.headers[.ifNoneMatch], tag: "\"\(digest)\"") {
+            return Response(status: .notModified, headers: [.eTag: "\"\(digest)\"", .dockerContentDigest: digest.description])
+        }
         let sent = range ?? 0..<content.size
         headers[.contentLength] = String(sent.count)
         let status: HTTPResponse.Status = range == nil ? .ok : .partialContent
@@ -28,8 +31,12 @@ struct BlobController: Sendable {
             headers[.wharfSendfile] = SendfileDirective(path: file, range: sent).headerValue
             return Response(status: status, headers: headers)
         }
+        // The read starts before the head: a missing object or a storage outage is a 404 or
+        // 503 now, never a 200 whose body does not come.
+        let opened = try await content.open(range: range)
         let body = ResponseBody(contentLength: Int(sent.count)) { writer in
-            try await content.read(range: range) { chunk in try await writer.write(chunk) }
+            if let first = opened.first { try await writer.write(first) }
+            while let chunk = try await opened.next() { try await writer.write(chunk) }
             try await writer.finish(nil)
         }
         return Response(status: status, headers: headers, body: body)

@@ -19,6 +19,10 @@ struct ManifestController: Sendable {
                 detail: "manifest \(reference) is a \(mediaType), which the Accept header does not list"
             )
         }
+        let tag = "\"\(manifest.record.digest)\""
+        if EntityTagMatch.matches(ifNoneMatch: request.headers[.ifNoneMatch], tag: tag) {
+            return Response(status: .notModified, headers: [.eTag: tag, .dockerContentDigest: manifest.record.digest.description])
+        }
         let headers: HTTPFields = [
             .contentType: mediaType,
             .dockerContentDigest: manifest.record.digest.description,
