@@ -142,6 +142,14 @@ public final class InMemoryMetadataStore: MetadataStore {
         state.withLockedValue { $0.uploads[id] }
     }
 
+    public func markUploadCommitting(_ id: String, digest: Digest) async throws {
+        state.withLockedValue { $0.uploads[id]?.committing = digest }
+    }
+
+    public func uploadCount() async throws -> Int {
+        state.withLockedValue { $0.uploads.count }
+    }
+
     public func deleteUpload(_ id: String) async throws {
         state.withLockedValue { _ = $0.uploads.removeValue(forKey: id) }
     }

@@ -63,7 +63,13 @@ public protocol MetadataStore: Sendable {
 
     func upload(_ id: String) async throws -> UploadRecord?
 
+    /// Records that the session's verified bytes are being moved to the blob of `digest`.
+    func markUploadCommitting(_ id: String, digest: Digest) async throws
+
     func deleteUpload(_ id: String) async throws
+
+    /// Open sessions, counted (the metrics scrape).
+    func uploadCount() async throws -> Int
 
     /// Sessions started before `time` (seconds since 1970), for purging.
     func uploads(startedBefore time: Double) async throws -> [UploadRecord]

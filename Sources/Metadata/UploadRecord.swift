@@ -9,11 +9,15 @@ public struct UploadRecord: Sendable, Equatable {
     public var startedAt: Double
     /// Who opened it (a token subject, or a client address), for the per-principal limit.
     public var owner: String?
+    /// The verified digest whose move to the blob's path began: after a crash in that window,
+    /// this session (and only it) may complete from the moved bytes.
+    public var committing: Digest?
 
-    public init(id: String, repository: RepositoryName, startedAt: Double, owner: String? = nil) {
+    public init(id: String, repository: RepositoryName, startedAt: Double, owner: String? = nil, committing: Digest? = nil) {
         self.id = id
         self.repository = repository
         self.startedAt = startedAt
         self.owner = owner
+        self.committing = committing
     }
 }

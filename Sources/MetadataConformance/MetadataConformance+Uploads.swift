@@ -14,6 +14,7 @@ extension MetadataConformance {
             try await store.deleteUpload("u-old")
             try require(try await store.upload("u-old") == nil, "deleted session found")
             try require(try await store.uploads(startedBefore: 1000) == [new], "sessions after delete")
+            try require(try await store.uploadCount() == 1, "open sessions counted")
         },
         Case(name: "upload sessions are limited per repository and per owner") { store in
             let limit = UploadLimit(perRepository: 2, perOwner: 3)

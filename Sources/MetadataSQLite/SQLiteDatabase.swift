@@ -62,6 +62,12 @@ public final class SQLiteDatabase: Sendable {
         try pool.read(body)
     }
 
+    /// A read that may visit many rows (a page of tags, the catalog, listings): through GRDB's
+    /// async read, on its own queue, so no cooperative thread waits for it.
+    func scan<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        try await pool.read(body)
+    }
+
     func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         try await pool.write(body)
     }

@@ -34,7 +34,7 @@ public final class SQLiteIdentityStore: IdentityStore {
     }
 
     public func users() async throws -> [User] {
-        try database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY id").map(Self.user) }
+        try await database.scan { db in try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY id").map(Self.user) }
     }
 
     public func updateUser(_ user: User) async throws {
@@ -74,7 +74,7 @@ public final class SQLiteIdentityStore: IdentityStore {
     }
 
     public func namespaces() async throws -> [Namespace] {
-        try database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM namespaces ORDER BY path").map(Self.namespace) }
+        try await database.scan { db in try Row.fetchAll(db, sql: "SELECT * FROM namespaces ORDER BY path").map(Self.namespace) }
     }
 
     public func createProject(path: String, visibility: Visibility) async throws -> Project {
@@ -98,7 +98,7 @@ public final class SQLiteIdentityStore: IdentityStore {
     }
 
     public func projects() async throws -> [Project] {
-        try database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM projects ORDER BY path").map(Self.project) }
+        try await database.scan { db in try Row.fetchAll(db, sql: "SELECT * FROM projects ORDER BY path").map(Self.project) }
     }
 
     public func updateProject(_ project: Project) async throws {
@@ -173,7 +173,7 @@ public final class SQLiteIdentityStore: IdentityStore {
     }
 
     public func personalAccessTokens(userID: Int64?) async throws -> [PersonalAccessToken] {
-        try database.read { db in
+        try await database.scan { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM personal_access_tokens WHERE ?1 IS NULL OR user_id = ?1 ORDER BY id", arguments: [userID]
             ).map(Self.personalAccessToken)
@@ -225,7 +225,7 @@ public final class SQLiteIdentityStore: IdentityStore {
     }
 
     public func deployTokens() async throws -> [DeployToken] {
-        try database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM deploy_tokens ORDER BY id").map(Self.deployToken) }
+        try await database.scan { db in try Row.fetchAll(db, sql: "SELECT * FROM deploy_tokens ORDER BY id").map(Self.deployToken) }
     }
 
     public func revokeDeployToken(id: Int64) async throws -> Bool {

@@ -56,7 +56,10 @@ extension SQLiteMetadataStore {
     }
 
     static func uploadRecord(_ row: Row) throws -> UploadRecord {
-        UploadRecord(id: row[0], repository: try RepositoryName(row[1]), startedAt: row[2], owner: row[3])
+        UploadRecord(
+            id: row[0], repository: try RepositoryName(row[1]), startedAt: row[2], owner: row[3],
+            committing: try (row[4] as String?).map { text in try Digest(parsing: text) }
+        )
     }
 
     static func encodeAnnotations(_ annotations: [String: String]) throws -> String {

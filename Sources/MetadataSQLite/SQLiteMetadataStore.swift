@@ -34,7 +34,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func repositories(after last: String?, limit: Int) async throws -> [RepositoryName] {
-        try read { db in
+        try await database.scan { db in
             let names = try String.fetchAll(
                 db.cachedStatement(sql: "SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?"),
                 arguments: [last ?? "", limit]
@@ -92,7 +92,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func repositories(linking digest: Digest, limit: Int) async throws -> [RepositoryName] {
-        try read { db in
+        try await database.scan { db in
             try String.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -217,7 +217,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func tags(in repository: RepositoryName, after last: String?, limit: Int) async throws -> [Tag] {
-        try read { db in
+        try await database.scan { db in
             let names = try String.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -232,7 +232,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func referrers(of digest: Digest, in repository: RepositoryName, artifactType: String?) async throws -> [Descriptor] {
-        try read { db in
+        try await database.scan { db in
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -275,9 +275,19 @@ public final class SQLiteMetadataStore: MetadataStore {
     public func upload(_ id: String) async throws -> UploadRecord? {
         try read { db in
             try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT id, repository, started_at, owner FROM uploads WHERE id = ?"), arguments: [id]
+                db.cachedStatement(sql: "SELECT id, repository, started_at, owner, committing FROM uploads WHERE id = ?"), arguments: [id]
             ).map(Self.uploadRecord)
         }
+    }
+
+    public func markUploadCommitting(_ id: String, digest: Digest) async throws {
+        try await database.write { db in
+            try db.cachedStatement(sql: "UPDATE uploads SET committing = ? WHERE id = ?").execute(arguments: [digest.description, id])
+        }
+    }
+
+    public func uploadCount() async throws -> Int {
+        try await database.scan { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM uploads") ?? 0 }
     }
 
     public func deleteUpload(_ id: String) async throws {
@@ -287,9 +297,9 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func uploads(startedBefore time: Double) async throws -> [UploadRecord] {
-        try read { db in
+        try await database.scan { db in
             try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT id, repository, started_at, owner FROM uploads WHERE started_at < ? ORDER BY started_at"),
+                db.cachedStatement(sql: "SELECT id, repository, started_at, owner, committing FROM uploads WHERE started_at < ? ORDER BY started_at"),
                 arguments: [time]
             ).map(Self.uploadRecord)
         }

@@ -133,6 +133,9 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("v4-upload-commits") { db in
+            try db.execute(sql: "ALTER TABLE uploads ADD COLUMN committing TEXT")
+        }
         return migrator
     }
 }

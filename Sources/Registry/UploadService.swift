@@ -72,6 +72,7 @@ public struct UploadService: Sendable {
         body: Body
     ) async throws -> BlobRecord where Body.Element == ByteBuffer {
         try await session(id, in: repository)
+        if let recovered = try await recoverMovedUpload(id, in: repository, digest: digest) { return recovered }
         return try await withState(id, in: repository) { state in
             if state.needsHash(digest.algorithm) {
                 // Chunks written by earlier requests are complete in storage: hash them now,
@@ -97,6 +98,7 @@ public struct UploadService: Sendable {
             } else {
                 try await writer.close()
             }
+            try await metadata.markUploadCommitting(id, digest: digest)
             try await blobs.commit(
                 uploadPath: RegistryLayout.uploadData(id, in: repository), digest: digest, size: state.offset,
                 into: repository
@@ -106,14 +108,21 @@ public struct UploadService: Sendable {
         }
     }
 
-    /// A whole blob in one request (`POST ?digest=` with a body).
+    /// A whole blob in one request (`POST ?digest=` with a body). The client never learns the
+    /// session's id, so when the request fails (a full disk, a dropped connection) its session
+    /// and partial bytes are removed at once rather than left for the purge.
     public func monolithic<Body: AsyncSequence>(
         in repository: RepositoryName, owner: String? = nil, digest: Digest, contentLength: Int64?, body: Body
     ) async throws -> BlobRecord where Body.Element == ByteBuffer {
         let session = try await start(in: repository, owner: owner)
-        return try await finish(
-            session.id, in: repository, digest: digest, contentRange: nil, contentLength: contentLength, body: body
-        )
+        do {
+            return try await finish(
+                session.id, in: repository, digest: digest, contentRange: nil, contentLength: contentLength, body: body
+            )
+        } catch {
+            try? await discard(session.id, in: repository)
+            throw error
+        }
     }
 
     /// Cancels the upload (`DELETE`).
@@ -251,6 +260,32 @@ public struct UploadService: Sendable {
         if case .mismatch(let computed) = verification {
             throw RegistryError(.digestInvalid, detail: "upload has digest \(computed), not \(claimed); nothing was stored")
         }
+    }
+
+    /// An upload a crash interrupted after its bytes were moved to the blob's path: no upload
+    /// file is left. If the row was committed too, the retried close just answers it; if not,
+    /// and the blob file holds exactly the claimed digest, the row is committed now — instead
+    /// of failing the retry as an empty upload and orphaning the file.
+    private func recoverMovedUpload(_ id: String, in repository: RepositoryName, digest: Digest) async throws -> BlobRecord? {
+        // Only the session that began the move: another's leftover blob file is no credential.
+        guard try await metadata.upload(id)?.committing == digest,
+            try await !driver.exists(RegistryLayout.uploadData(id, in: repository))
+        else { return nil }
+        if let committed = try await metadata.blob(digest, in: repository) {
+            try await discard(id, in: repository)
+            return committed
+        }
+        guard try await metadata.blob(digest) == nil, let info = try? await driver.stat(RegistryLayout.blobData(digest)) else {
+            return nil
+        }
+        var hasher = DigestHasher(digest.algorithm)
+        try await driver.read(RegistryLayout.blobData(digest), range: nil) { chunk in chunk.withUnsafeReadableBytes { hasher.update($0) } }
+        guard hasher.finalize() == digest else { return nil }
+        let record = BlobRecord(digest: digest, size: info.size, createdAt: Date().timeIntervalSince1970)
+        try await metadata.commitBlob(record, in: repository)
+        try await discard(id, in: repository)
+        logger.notice("completed an upload whose bytes a crash left at the blob's path", metadata: ["upload": "\(id)", "digest": "\(digest)"])
+        return record
     }
 
     /// Forgets the session and removes its bytes.

@@ -5,6 +5,7 @@ public struct StorageDriverError: Error, Sendable, CustomStringConvertible, Equa
         case invalidPath
         case invalidRange
         case backend
+        case unavailable
     }
 
     private let code: Code
@@ -35,6 +36,13 @@ public struct StorageDriverError: Error, Sendable, CustomStringConvertible, Equa
         Self(.backend, driver: driver, path: path, reason: reason)
     }
 
+    /// A failure that passes (the backend is down or overloaded, the disk is full, a request
+    /// timed out): clients are told to retry (503 with `Retry-After`) rather than give up.
+    public static func unavailable(_ path: String, driver: String, reason: String) -> Self {
+        Self(.unavailable, driver: driver, path: path, reason: reason)
+    }
+
+    public var isTransient: Bool { code == .unavailable }
     public var isNotFound: Bool { code == .pathNotFound }
     public var isInvalidPath: Bool { code == .invalidPath }
     public var isInvalidRange: Bool { code == .invalidRange }

@@ -147,14 +147,19 @@ public struct FilesystemDriver: StorageDriver {
         }
     }
 
+    /// A missing file is `pathNotFound`; a full disk, an I/O error or an exhausted resource
+    /// (descriptors) is `unavailable`: it may pass, so clients retry.
     private func translate(_ error: FileSystemError, _ path: String) -> any Error {
         if error.code == .notFound { return StorageDriverError.pathNotFound(path, driver: name) }
+        if [.resourceExhausted, .io, .unavailable].contains(error.code) {
+            return StorageDriverError.unavailable(path, driver: name, reason: "\(error.code): \(error.message)")
+        }
         return StorageDriverError.backend(path, driver: name, reason: "\(error.code): \(error.message)")
     }
 
     /// `rename(2)` on the blocking pool: replaces `to` atomically.
     static func rename(_ from: FilePath, to: FilePath, path: String = "", driver: String = "filesystem") async throws {
-        let result = try await NIOThreadPool.singleton.runIfActive { () -> Int32 in
+        let result = try await BlockingIOPool.shared.runIfActive { () -> Int32 in
             let status = from.withPlatformString { source in
                 to.withPlatformString { destination in Glibc.rename(source, destination) }
             }

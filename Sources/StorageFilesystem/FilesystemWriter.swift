@@ -106,8 +106,14 @@ final class FilesystemWriter: StorageWriter {
             while written < bytes.count {
                 let result = pwrite(descriptor, bytes.baseAddress! + written, bytes.count - written, off_t(offset) + off_t(written))
                 if result < 0 {
-                    if errno == EINTR { continue }
-                    throw StorageDriverError.backend(path, driver: "filesystem", reason: "write failed: \(String(cString: strerror(errno)))")
+                    let failure = errno
+                    if failure == EINTR { continue }
+                    let reason = "write failed: \(String(cString: strerror(failure)))"
+                    // A full disk or quota may pass (an upload purge, an operator): retry later.
+                    if [ENOSPC, EDQUOT, EIO].contains(failure) {
+                        throw StorageDriverError.unavailable(path, driver: "filesystem", reason: reason)
+                    }
+                    throw StorageDriverError.backend(path, driver: "filesystem", reason: reason)
                 }
                 written += result
             }

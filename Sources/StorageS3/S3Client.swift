@@ -7,15 +7,19 @@ import NIOHTTP1
 /// Signed requests to one bucket. Small answers are collected; object bodies stream.
 public final class S3Client: Sendable {
     /// One client for the process: its connection pools live as long as the registry does.
+    /// A connection takes at most 3 s to open and a read at most 30 s between bytes: an
+    /// unresponsive backend fails requests in seconds, not minutes.
     static let http = HTTPClient(
         eventLoopGroupProvider: .singleton,
-        configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(10), read: .seconds(120)))
+        configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(3), read: .seconds(30)))
     )
 
     public let location: S3Location
     let signer: SigV4Signer
     /// The longest a request may take, bodies included.
     let deadline: TimeAmount
+    /// Fails requests at once while the endpoint is known to be down.
+    let circuit = S3Circuit { Date().timeIntervalSince1970 }
 
     public init(location: S3Location, credentials: S3Credentials, region: String, deadline: TimeAmount = .hours(1)) {
         self.location = location
@@ -40,16 +44,29 @@ public final class S3Client: Sendable {
     ) async throws -> HTTPClientResponse {
         var attempt = 1
         while true {
+            guard circuit.allows() else { throw S3Unreachable(endpoint: location.hostHeader, reason: "it did not answer recently") }
+            let response: HTTPClientResponse
             do {
-                let response = try await send(method, key: key, query: query, headers: headers, body: body)
-                if Self.retried.contains(Int(response.status.code)), attempt < Self.attempts {
-                    _ = try? await response.body.collect(upTo: 64 * 1024)
-                } else {
-                    guard (200..<300).contains(Int(response.status.code)) else { throw try await error(from: response, key: key ?? "") }
-                    return response
+                response = try await send(method, key: key, query: query, headers: headers, body: body)
+                circuit.answered()
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                // No answer at all (refused, reset, timed out): tried again unless the circuit
+                // opened — waiting out more timeouts then helps nobody.
+                circuit.unreachable()
+                guard attempt < Self.attempts, !circuit.isOpen else {
+                    throw S3Unreachable(endpoint: location.hostHeader, reason: "\(error)")
                 }
-            } catch let error as HTTPClientError where attempt < Self.attempts && error != .deadlineExceeded {
-                // A connection the server closed: sent again below.
+                try await Task.sleep(for: .milliseconds(50 << attempt))
+                attempt += 1
+                continue
+            }
+            if Self.retried.contains(Int(response.status.code)), attempt < Self.attempts {
+                _ = try? await response.body.collect(upTo: 64 * 1024)
+            } else {
+                guard (200..<300).contains(Int(response.status.code)) else { throw try await error(from: response, key: key ?? "") }
+                return response
             }
             try await Task.sleep(for: .milliseconds(50 << attempt))
             attempt += 1

@@ -24,11 +24,18 @@ public struct S3Driver: StorageDriver {
         return location.key(for: path)
     }
 
-    /// S3's answer as the driver's error: a missing key is `pathNotFound`.
+    /// S3's answer as the driver's error: a missing key is `pathNotFound`; a server error, a
+    /// throttle or no answer at all (refused, reset, timed out) is `unavailable`, for a retry.
     func translated(_ error: any Error, path: String) -> any Error {
-        guard let s3 = error as? S3Error else { return error }
+        if error is StorageDriverError || error is CancellationError { return error }
+        guard let s3 = error as? S3Error else {
+            return StorageDriverError.unavailable(path, driver: name, reason: "the S3 endpoint did not answer (\(error))")
+        }
         if s3.isNotFound { return StorageDriverError.pathNotFound(path, driver: name) }
         if s3.status == 416 { return StorageDriverError.invalidRange(path, driver: name, reason: s3.description) }
+        if s3.status >= 500 || s3.status == 429 || s3.code == "SlowDown" {
+            return StorageDriverError.unavailable(path, driver: name, reason: s3.description)
+        }
         return StorageDriverError.backend(path, driver: name, reason: s3.description)
     }
 

@@ -23,11 +23,11 @@ public final class WharfMetrics: Sendable {
 
     /// The text exposition, with scrape-time gauges refreshed first.
     func exposition(metadata: (any MetadataStore)?) async -> String {
-        if let metadata, let open = try? await metadata.uploads(startedBefore: Date().timeIntervalSince1970 + 1) {
+        if let metadata, let open = try? await metadata.uploadCount() {
             let descriptor = MetricNameDescriptor(
                 namespace: "wharf", metricName: "open_uploads", unitName: "count", helpText: "Upload sessions started and not finished"
             )
-            registry.makeGauge(descriptor: descriptor).set(Double(open.count))
+            registry.makeGauge(descriptor: descriptor).set(Double(open))
         }
         return registry.emitToString()
     }
