@@ -28,6 +28,9 @@ public struct AccessLogMiddleware: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            // Rendered here, the outermost layer, so error answers carry the request id too.
+            response = try error.response(from: request, context: context)
         } catch {
             log(request, context: context, status: 500, bytes: 0, start: start)
             throw error

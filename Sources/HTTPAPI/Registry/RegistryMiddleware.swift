@@ -7,8 +7,8 @@ import Registry
 import StorageDriver
 
 /// Serves every `/v2` request: parses the route, asks the authorizer, dispatches to the
-/// endpoint's controller, and renders failures as the spec's errors. Other paths go on to
-/// the router.
+/// endpoint's controller; failures are thrown as `RegistryFailure` (the spec's errors,
+/// rendered by Hummingbird). Other paths go on to the router.
 public struct RegistryMiddleware: RouterMiddleware {
     public typealias Context = WharfRequestContext
 
@@ -38,17 +38,14 @@ public struct RegistryMiddleware: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let route: RegistryRoute
+        let parsed: RegistryRoute?
         do {
-            guard let parsed = try RegistryRoute(path: request.uri.path) else {
-                return try await next(request, context)
-            }
-            route = parsed
-            context.coreContext.endpointPath.value = parsed.template
-        } catch let error as RegistryError {
-            return finish(ErrorResponse.response(error, method: request.method))
+            parsed = try RegistryRoute(path: request.uri.path)
+        } catch {
+            throw RegistryFailure(error)
         }
-        var response: Response
+        guard let route = parsed else { return try await next(request, context) }
+        context.coreContext.endpointPath.value = route.template
         do {
             let base = origin.requestBase(for: request.head, peer: context.remoteAddress)
             let caller = try await authorizer.authorize(
@@ -57,27 +54,11 @@ public struct RegistryMiddleware: RouterMiddleware {
             if readOnly, [.post, .put, .patch, .delete].contains(request.method) {
                 throw RegistryError(.unsupported, detail: "the registry is in read-only mode (storage.maintenance.readonly); reads work")
             }
-            response = try await dispatch(route, request: request, base: base, caller: caller)
-        } catch let error as RegistryError {
-            response = ErrorResponse.response(error, method: request.method)
-        } catch let refusal as AccessRefusal {
-            authorizationFailures.increment()
-            response = ErrorResponse.response(refusal.error, method: request.method, headers: refusal.headers)
-        } catch let error as StorageDriverError where error.isInvalidRange {
-            response = ErrorResponse.response(RegistryError(.rangeInvalid, detail: error.reason), method: request.method)
-        } catch let error as StorageDriverError where error.isTransient {
-            context.logger.warning("storage unavailable", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            response = ErrorResponse.response(
-                RegistryError(.unavailable, detail: "storage is unavailable for now; retry", status: 503), method: request.method,
-                headers: [.retryAfter: "5"]
-            )
+            return finish(try await dispatch(route, request: request, base: base, caller: caller))
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            response = ErrorResponse.response(
-                RegistryError(.unknown, detail: "internal error; the server log has the details"), method: request.method
-            )
+            if error is AccessRefusal { authorizationFailures.increment() }
+            throw RegistryFailure(error, logger: context.logger, path: request.uri.path)
         }
-        return finish(response)
     }
 
     private func finish(_ response: Response) -> Response {
@@ -127,7 +108,7 @@ public struct RegistryMiddleware: RouterMiddleware {
             return try await uploads.cancel(name, id: id)
         default:
             let error = RegistryError(.unsupported, detail: "\(method) is not supported here; allowed: \(allowed(route))")
-            return ErrorResponse.response(error, method: method, headers: [.allow: allowed(route)])
+            throw RegistryFailure(error, headers: [.allow: allowed(route)])
         }
     }
 

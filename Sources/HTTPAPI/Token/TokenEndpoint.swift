@@ -49,23 +49,21 @@ public struct TokenEndpoint: Sendable {
     public func respond(_ request: Request, clientAddress: String?) async throws -> Response {
         let query = request.uri.queryParameters
         guard let service = query["service"].map(String.init), service == issuer.service else {
-            return ErrorResponse.response(
-                RegistryError(.unsupported, detail: "unknown service; this issuer serves \(issuer.service)", status: 404),
-                method: request.method
+            throw RegistryFailure(
+                RegistryError(.unsupported, detail: "unknown service; this issuer serves \(issuer.service)", status: 404), isRegistryAPI: false
             )
         }
         let now = Date()
         var principal = Principal.anonymous
         if let header = request.headers[.authorization] {
             guard let (username, secret) = Self.basicCredentials(header) else {
-                return unauthorized("the Authorization header is not Basic credentials", request: request)
+                throw Self.unauthorized("the Authorization header is not Basic credentials")
             }
             let address = clientAddress ?? "unknown"
             if let wait = limiter.retryAfter(username: username, address: address, now: now.timeIntervalSince1970) {
                 logger.warning("login refused: too many failures", metadata: ["username": "\(username.prefix(64))", "address": "\(address)"])
-                return ErrorResponse.response(
-                    RegistryError(.tooManyRequests, detail: "too many failed logins; retry in \(wait) s"), method: request.method,
-                    headers: [.retryAfter: String(wait)]
+                throw RegistryFailure(
+                    RegistryError(.tooManyRequests, detail: "too many failed logins; retry in \(wait) s"), headers: [.retryAfter: String(wait)], isRegistryAPI: false
                 )
             }
             guard let authenticated = try await authenticator.authenticate(username: username, secret: secret, now: now.timeIntervalSince1970)
@@ -73,23 +71,21 @@ public struct TokenEndpoint: Sendable {
                 limiter.recordFailure(username: username, address: address, now: now.timeIntervalSince1970)
                 loginFailures.increment()
                 logger.notice("login failed", metadata: ["username": "\(username.prefix(64))", "address": "\(address)"])
-                return unauthorized("HTTP Basic: Access denied. The username, password or token is wrong, expired, revoked or blocked", request: request)
+                throw Self.unauthorized("HTTP Basic: Access denied. The username, password or token is wrong, expired, revoked or blocked")
             }
             principal = authenticated
         }
         let scopes = ResourceScope.parseAll(query[values: "scope"].prefix(Self.maxScopes * 4).map(String.init))
         guard scopes.count <= Self.maxScopes else {
-            return ErrorResponse.response(
-                RegistryError(.unsupported, detail: "a token covers at most \(Self.maxScopes) resources; ask for fewer scopes", status: 400),
-                method: request.method
+            throw RegistryFailure(
+                RegistryError(.unsupported, detail: "a token covers at most \(Self.maxScopes) resources; ask for fewer scopes", status: 400), isRegistryAPI: false
             )
         }
         let access = try await grantor.grant(scopes, to: principal)
         let issued = try await issuer.issue(subject: principal.subject, access: access, now: now)
         guard issued.token.utf8.count <= Self.maxTokenBytes else {
-            return ErrorResponse.response(
-                RegistryError(.unsupported, detail: "the token would exceed \(Self.maxTokenBytes) bytes; ask for fewer scopes", status: 400),
-                method: request.method
+            throw RegistryFailure(
+                RegistryError(.unsupported, detail: "the token would exceed \(Self.maxTokenBytes) bytes; ask for fewer scopes", status: 400), isRegistryAPI: false
             )
         }
         let body = TokenResponse(
@@ -99,9 +95,9 @@ public struct TokenEndpoint: Sendable {
         return try JSONEncoding.response(body)
     }
 
-    private func unauthorized(_ detail: String, request: Request) -> Response {
-        ErrorResponse.response(
-            RegistryError(.unauthorized, detail: detail), method: request.method, headers: [.wwwAuthenticate: "Basic realm=\"Wharf\""]
+    private static func unauthorized(_ detail: String) -> RegistryFailure {
+        RegistryFailure(
+            RegistryError(.unauthorized, detail: detail), headers: [.wwwAuthenticate: "Basic realm=\"Wharf\""], isRegistryAPI: false
         )
     }
 
