@@ -63,6 +63,10 @@ public final class TestProcess: Sendable {
             _ = try await exit.value
             throw SupportError("\(arguments[0]) did not start")
         }
+        // Programs run below the test process's priority (and pass it on to what they start):
+        // on two cores, servers starting (Ceph, moto, debug builds making RSA keys) would
+        // otherwise take the CPU from the tests and in-process servers that wait on them.
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(pid), 10)
         return TestProcess(pid: pid, logPath: log, exit: exit)
     }
 

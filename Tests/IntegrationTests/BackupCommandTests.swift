@@ -99,7 +99,8 @@ struct BackupCommandTests {
 
             // Newer data, then the older backup over it: refused without --force, applied with it.
             try await push("v3", to: "team/new", port: port2, directory: directory)
-            try await Task.sleep(for: .seconds(1.1))
+            // Archives are named by the second: wait for the clock to pass the first's.
+            while Int64(Date().timeIntervalSince1970) <= Int64(first) ?? 0 { try await Task.sleep(for: .milliseconds(20)) }
             let second = try timestamp(of: try await wharf(["backup", "create"], in: directory))
             #expect(second != first)
             await restored.kill()

@@ -38,7 +38,13 @@ struct CrashSafetyTests {
                 "PATCH \(location) HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: \(pending.count)\r\n\r\n"
             )
             try await connection.send(Array(pending.prefix(8 * 1024 * 1024)))
-            try await Task.sleep(for: .milliseconds(300))
+            // Killed once part of the chunk has reached the upload's file, not after a guess.
+            let id = String(location.split(separator: "/").last ?? "")
+            let file = root + "/docker/registry/v2/repositories/team/app/_uploads/\(id)/data"
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline, ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0) == 0 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             await first.kill()
             connection.close()
 

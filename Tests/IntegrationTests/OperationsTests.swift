@@ -62,7 +62,8 @@ struct OperationsTests {
             let response = try await get(port, "/v2/?secret-query=1", headers: "Authorization: Bearer SUPERSECRETTOKEN\r\n")
             let id = try #require(response.split(separator: "\r\n").first { $0.lowercased().hasPrefix("x-request-id:") }?
                 .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces))
-            try await Task.sleep(for: .milliseconds(200))
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline, !wharf.logText.contains(id) { try await Task.sleep(for: .milliseconds(20)) }
             let line = try #require(wharf.logText.split(separator: "\n").first { $0.contains(id) })
             let fields = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             #expect(fields?["msg"] as? String == "GET /v2/ 200")
