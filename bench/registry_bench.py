@@ -227,6 +227,23 @@ def distribution_config(path, port, storage, http_extra=""):
     return path
 
 
+def start_pair(wharf_binary, prefix):
+    """An open Wharf (the benchmarks measure the registry, not token checks: bench/auth does)
+    and Distribution with an in-memory blob descriptor cache, each on the filesystem in a fresh
+    temporary directory: (work directory, server log, wharf, distribution)."""
+    os.environ["REGISTRY_AUTH"] = "none"
+    work = tempfile.mkdtemp(prefix=prefix)
+    log = open(os.path.join(work, "servers.log"), "w")
+    wharf_port, dist_port = free_port(), free_port()
+    config = distribution_config(os.path.join(work, "distribution.yml"), dist_port,
+                                 f"  filesystem:\n    rootdirectory: {work}/distribution\n"
+                                 "  cache:\n    blobdescriptor: inmemory\n")
+    wharf = Server("wharf", [wharf_binary, "serve", "--addr", f"127.0.0.1:{wharf_port}", "--root", f"{work}/wharf",
+                             "--log-level", "error"], wharf_port, log)
+    dist = Server("distribution", ["docker-registry", "serve", config], dist_port, log)
+    return work, log, wharf, dist
+
+
 class Results:
     """Figures for both registries: each printed as it is taken, and a Markdown table at the end."""
 
@@ -290,17 +307,7 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     args = parser.parse_args()
 
-    # An open registry: the benchmark measures the registry, not token checks (bench/auth does).
-    os.environ["REGISTRY_AUTH"] = "none"
-    work = tempfile.mkdtemp(prefix="wharf-bench-")
-    log = open(os.path.join(work, "servers.log"), "w")
-    wharf_port, dist_port = free_port(), free_port()
-    config = distribution_config(os.path.join(work, "distribution.yml"), dist_port,
-                                 f"  filesystem:\n    rootdirectory: {work}/distribution\n"
-                                 "  cache:\n    blobdescriptor: inmemory\n")
-    wharf = Server("wharf", [args.wharf, "serve", "--addr", f"127.0.0.1:{wharf_port}", "--root", f"{work}/wharf",
-                             "--log-level", "error"], wharf_port, log)
-    dist = Server("distribution", ["docker-registry", "serve", config], dist_port, log)
+    work, log, wharf, dist = start_pair(args.wharf, "wharf-bench-")
     servers = [wharf, dist]
     # Wharf fsyncs a blob before acknowledging it; Distribution does not. The push is also
     # measured with --no-fsync, for a like-for-like figure.
