@@ -176,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RegistryTests",
-            dependencies: ["Registry", "OCI", "StorageDriver", "StorageFilesystem", "Metadata", crypto, nioCore],
+            dependencies: ["Registry", "OCI", "StorageDriver", "StorageFilesystem", "Metadata", "MetadataSQLite", "WharfTestSupport", crypto, nioCore, nioConcurrency],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: swiftSettings),
@@ -218,8 +218,8 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "WharfServer", "Config", "OCI", "Registry", "HTTPAPI", "StorageFilesystem", "MetadataSQLite", "Auth",
-                "Identity", "WharfTestSupport", crypto, hummingbird, hummingbirdTesting, logging, nioCore, "wharf",
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                "Identity", "WharfTestSupport", crypto, hummingbird, hummingbirdTesting, logging, nioCore, nioHTTP1, "wharf",
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -100,6 +100,7 @@ public struct Configuration: Sendable, Equatable {
     public var storage = Storage()
     public var log = Log()
     public var backup = Backup()
+    public var gc = GarbageCollectionSettings()
     /// Explicit registry token settings, or none. Unset (`nil`), a process of role `all`
     /// trusts its own issuer.
     public var auth: Auth?

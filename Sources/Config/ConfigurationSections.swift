@@ -9,8 +9,25 @@ enum ConfigurationSections {
         try readHTTP(&reader, into: &configuration.http)
         try readAuth(&reader, into: &configuration)
         try readBackup(&reader, into: &configuration.backup)
+        try readGC(&reader, into: &configuration.gc)
         if let count = try reader.positiveInt(["limits", "uploads", "perrepository"]) { configuration.storage.uploadLimits.perRepository = count }
         if let count = try reader.positiveInt(["limits", "uploads", "perprincipal"]) { configuration.storage.uploadLimits.perPrincipal = count }
+    }
+
+    static func readGC(_ reader: inout TreeReader, into gc: inout GarbageCollectionSettings) throws(ConfigurationError) {
+        if let disabled = try reader.bool(["gc", "disabled"]) { gc.disabled = disabled }
+        if let delay = try reader.delay(["gc", "reviewafter"]) { gc.reviewAfter = delay }
+        if let backoff = try reader.duration(["gc", "maxbackoff"]) { gc.maxBackoff = backoff }
+        if let noIdle = try reader.bool(["gc", "noidlebackoff"]) { gc.noIdleBackoff = noIdle }
+        if let timeout = try reader.duration(["gc", "transactiontimeout"]) { gc.transactionTimeout = timeout }
+        if let disabled = try reader.bool(["gc", "blobs", "disabled"]) { gc.blobs.disabled = disabled }
+        if let interval = try reader.duration(["gc", "blobs", "interval"]) { gc.blobs.interval = interval }
+        if let timeout = try reader.duration(["gc", "blobs", "storagetimeout"]) { gc.storageTimeout = timeout }
+        if let grace = try reader.delay(["gc", "uploadgrace"]) { gc.uploadGrace = grace }
+        if let disabled = try reader.bool(["gc", "manifests", "disabled"]) { gc.manifests.disabled = disabled }
+        if let interval = try reader.duration(["gc", "manifests", "interval"]) { gc.manifests.interval = interval }
+        // GitLab's error cool-down: Wharf's backoff already grows on errors.
+        reader.accept(["gc", "errorcooldownperiod"])
     }
 
     static func readBackup(_ reader: inout TreeReader, into backup: inout Configuration.Backup) throws(ConfigurationError) {

@@ -58,6 +58,16 @@ struct TreeReader {
         return seconds
     }
 
+    /// A delay that may be zero: a duration, `0`, or GitLab's `-1` (no delay).
+    mutating func delay(_ path: [String]) throws(ConfigurationError) -> Double? {
+        guard let text = try string(path) else { return nil }
+        if text == "0" || text == "-1" { return 0 }
+        guard let seconds = GoDuration.seconds(text), seconds >= 0 else {
+            throw ConfigurationError(key: Self.name(path), problem: "is \"\(text)\", not a duration", fix: "write e.g. 24h, 30m or 0s")
+        }
+        return seconds
+    }
+
     /// A whole number of at least 1.
     mutating func positiveInt(_ path: [String]) throws(ConfigurationError) -> Int? {
         guard let text = try string(path) else { return nil }
@@ -84,8 +94,8 @@ struct TreeReader {
 }
 
 /// Go's `time.ParseDuration` for the units configuration files use.
-enum GoDuration {
-    static func seconds(_ text: String) -> Double? {
+public enum GoDuration {
+    public static func seconds(_ text: String) -> Double? {
         var total = 0.0
         var number = ""
         var unit = ""

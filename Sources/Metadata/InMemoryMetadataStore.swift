@@ -1,18 +1,33 @@
+import Foundation
 import NIOConcurrencyHelpers
 import OCI
 
 /// A store in memory, for tests and as the reference behaviour of the conformance suite.
 public final class InMemoryMetadataStore: MetadataStore {
-    private struct State {
+    /// The clock for events that carry no time of their own (deletes, mounts).
+    static func now() -> Double { Date().timeIntervalSince1970 }
+
+    struct State {
         var repositories: Set<RepositoryName> = []
         var blobs: [Digest: BlobRecord] = [:]
         var links: [RepositoryName: Set<Digest>] = [:]
         var manifests: [RepositoryName: [Digest: ManifestRecord]] = [:]
+        var references: [RepositoryName: [Digest: ManifestReferences]] = [:]
         var tags: [RepositoryName: [Tag: Digest]] = [:]
         var uploads: [String: UploadRecord] = [:]
+        /// The review queue, keyed by kind, repository and digest.
+        var queue: [CandidateKey: CollectionCandidate] = [:]
+        /// Blobs whose deletion has begun, with the lease.
+        var deleting: [Digest: Double] = [:]
     }
 
-    private let state = NIOLockedValueBox(State())
+    struct CandidateKey: Hashable {
+        var kind: CollectionKind
+        var repository: RepositoryName?
+        var digest: Digest
+    }
+
+    let state = NIOLockedValueBox(State())
 
     public init() {}
 
@@ -27,28 +42,33 @@ public final class InMemoryMetadataStore: MetadataStore {
     }
 
     public func blob(_ digest: Digest) async throws -> BlobRecord? {
-        state.withLockedValue { $0.blobs[digest] }
+        state.withLockedValue { $0.deleting[digest] == nil ? $0.blobs[digest] : nil }
     }
 
     public func blob(_ digest: Digest, in repository: RepositoryName) async throws -> BlobRecord? {
         state.withLockedValue { state in
-            state.links[repository]?.contains(digest) == true ? state.blobs[digest] : nil
+            guard state.links[repository]?.contains(digest) == true, var record = state.blobs[digest] else { return nil }
+            record.linkQueuedAt = state.queue[CandidateKey(kind: .link, repository: repository, digest: digest)]?.queuedAt
+            return record
         }
     }
 
     public func commitBlob(_ blob: BlobRecord, in repository: RepositoryName) async throws {
-        state.withLockedValue { state in
+        try state.withLockedValue { state in
+            guard state.deleting[blob.digest] == nil else { throw MetadataError.blobBeingDeleted(blob.digest) }
             if state.blobs[blob.digest] == nil { state.blobs[blob.digest] = blob }
             state.repositories.insert(repository)
             state.links[repository, default: []].insert(blob.digest)
+            state.enqueue(.link, repository, blob.digest, .blobUploaded, at: blob.createdAt)
         }
     }
 
     public func linkBlob(_ digest: Digest, into repository: RepositoryName) async throws -> Bool {
         state.withLockedValue { state in
-            guard state.blobs[digest] != nil else { return false }
+            guard state.blobs[digest] != nil, state.deleting[digest] == nil else { return false }
             state.repositories.insert(repository)
             state.links[repository, default: []].insert(digest)
+            state.enqueue(.link, repository, digest, .blobMounted, at: Self.now())
             return true
         }
     }
@@ -61,25 +81,43 @@ public final class InMemoryMetadataStore: MetadataStore {
 
     public func unlinkBlob(_ digest: Digest, from repository: RepositoryName) async throws -> Bool {
         state.withLockedValue { state in
-            state.links[repository]?.remove(digest) != nil
+            guard state.links[repository]?.remove(digest) != nil else { return false }
+            state.queue[CandidateKey(kind: .link, repository: repository, digest: digest)] = nil
+            state.enqueue(.blob, nil, digest, .blobUnlinked, at: Self.now())
+            return true
         }
     }
 
     public func putManifest(
         _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tags: [Tag]
-    ) async throws {
+    ) async throws -> Bool {
         try state.withLockedValue { state in
             let linked = state.links[repository] ?? []
             let present = state.manifests[repository] ?? [:]
             var missing = references.blobs.filter { !linked.contains($0) }
             missing += references.manifests.filter { present[$0] == nil }
             guard missing.isEmpty else { throw MetadataError.missingReferences(missing) }
+            guard state.deleting[manifest.digest] == nil else { throw MetadataError.blobBeingDeleted(manifest.digest) }
             state.repositories.insert(repository)
-            if state.blobs[manifest.digest] == nil {
+            let bytesWereUnknown = state.blobs[manifest.digest] == nil
+            if bytesWereUnknown {
                 state.blobs[manifest.digest] = BlobRecord(digest: manifest.digest, size: manifest.size, createdAt: manifest.createdAt)
             }
-            state.manifests[repository, default: [:]][manifest.digest] = manifest
-            for tag in tags { state.tags[repository, default: [:]][tag] = manifest.digest }
+            let isNew = state.manifests[repository]?[manifest.digest] == nil
+            if isNew {
+                state.manifests[repository, default: [:]][manifest.digest] = manifest
+                state.references[repository, default: [:]][manifest.digest] = references
+            }
+            for tag in tags {
+                if let previous = state.tags[repository]?[tag], previous != manifest.digest {
+                    state.enqueue(.manifest, repository, previous, .tagMoved, at: manifest.createdAt)
+                }
+                state.tags[repository, default: [:]][tag] = manifest.digest
+            }
+            if isNew && tags.isEmpty {
+                state.enqueue(.manifest, repository, manifest.digest, .manifestUploaded, at: manifest.createdAt)
+            }
+            return bytesWereUnknown
         }
     }
 
@@ -96,16 +134,14 @@ public final class InMemoryMetadataStore: MetadataStore {
     }
 
     public func deleteManifest(_ digest: Digest, in repository: RepositoryName) async throws -> Bool {
-        state.withLockedValue { state in
-            guard state.manifests[repository]?.removeValue(forKey: digest) != nil else { return false }
-            state.tags[repository] = state.tags[repository]?.filter { $0.value != digest }
-            return true
-        }
+        state.withLockedValue { state in state.removeManifest(digest, in: repository, at: Self.now()) }
     }
 
     public func deleteTag(_ tag: Tag, in repository: RepositoryName) async throws -> Bool {
         state.withLockedValue { state in
-            state.tags[repository]?.removeValue(forKey: tag) != nil
+            guard let digest = state.tags[repository]?.removeValue(forKey: tag) else { return false }
+            state.enqueue(.manifest, repository, digest, .tagDeleted, at: Self.now())
+            return true
         }
     }
 
@@ -143,7 +179,10 @@ public final class InMemoryMetadataStore: MetadataStore {
     }
 
     public func markUploadCommitting(_ id: String, digest: Digest) async throws {
-        state.withLockedValue { $0.uploads[id]?.committing = digest }
+        try state.withLockedValue { state in
+            guard state.deleting[digest] == nil else { throw MetadataError.blobBeingDeleted(digest) }
+            state.uploads[id]?.committing = digest
+        }
     }
 
     public func uploadCount() async throws -> Int {

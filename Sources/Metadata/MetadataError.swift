@@ -6,4 +6,6 @@ public enum MetadataError: Error, Sendable, Equatable {
     case missingReferences([Digest])
     /// Creating an upload session would pass a limit; the text names which.
     case tooManyUploads(String)
+    /// Garbage collection is deleting the blob: wait for it to finish, then write it anew.
+    case blobBeingDeleted(Digest)
 }

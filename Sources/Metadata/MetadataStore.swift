@@ -35,10 +35,13 @@ public protocol MetadataStore: Sendable {
 
     /// Stores a manifest and points `tags` at it, in one transaction. Fails with
     /// `MetadataError.missingReferences` when a referenced blob is not linked into the
-    /// repository or a child manifest is not in it.
+    /// repository or a child manifest is not in it, and `blobBeingDeleted` while the
+    /// manifest's own bytes are being collected. Returns true when the manifest's bytes were
+    /// unknown until this call (so a collector may have deleted an earlier copy of them).
+    @discardableResult
     func putManifest(
         _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tags: [Tag]
-    ) async throws
+    ) async throws -> Bool
 
     /// The manifest a tag or digest names in `repository`.
     func manifest(_ reference: Reference, in repository: RepositoryName) async throws -> ManifestRecord?
@@ -63,7 +66,9 @@ public protocol MetadataStore: Sendable {
 
     func upload(_ id: String) async throws -> UploadRecord?
 
-    /// Records that the session's verified bytes are being moved to the blob of `digest`.
+    /// Records that the session's verified bytes are being moved to the blob of `digest`: a
+    /// claim on the blob until the session is deleted. Throws `MetadataError.blobBeingDeleted`
+    /// while the blob's deletion is under way (the bytes would be deleted after the move).
     func markUploadCommitting(_ id: String, digest: Digest) async throws
 
     func deleteUpload(_ id: String) async throws
@@ -73,12 +78,63 @@ public protocol MetadataStore: Sendable {
 
     /// Sessions started before `time` (seconds since 1970), for purging.
     func uploads(startedBefore time: Double) async throws -> [UploadRecord]
+
+    // MARK: Garbage collection
+    // Every change that can leave something unreferenced queues a candidate in its own
+    // transaction: uploads and mounts queue their link, blob deletes the blob, manifest pushes
+    // without a tag and tag deletes and moves the manifest, manifest deletes what the manifest
+    // referenced, its subject, its referrers and its own bytes. Reviews never walk all tags or
+    // repositories: they look at due candidates only.
+
+    /// Waiting candidates of `kind`, oldest first, at most `limit`.
+    func collectionCandidates(_ kind: CollectionKind, limit: Int) async throws -> [CollectionCandidate]
+
+    /// Reviews due link candidates: a link that no manifest of its repository references is
+    /// removed and its blob queued; the others leave the queue.
+    func collectLinks(_ review: CollectionReview) async throws -> [CollectedItem]
+
+    /// Reviews due manifest candidates: a manifest that no tag, index or referrer of its
+    /// repository points at, and whose subject (when it has one) is gone from the repository,
+    /// is deleted as a client's delete would be; the others leave the queue.
+    func collectManifests(_ review: CollectionReview) async throws -> [CollectedItem]
+
+    /// Reviews due blob candidates, and takes over deletions whose lease began before
+    /// `staleLeaseBefore`: a blob that no repository links, that is no manifest and no
+    /// manifest references, and that no upload is committing, is marked as being
+    /// deleted and returned; the others leave the queue (one that only an upload committing it
+    /// holds is looked at again after `BlobClaim.recheck`). From the mark on, the blob is unknown
+    /// to `blob(_:)` and `linkBlob`, and `commitBlob`, `markUploadCommitting` and `putManifest`
+    /// of it fail with `blobBeingDeleted`.
+    func beginBlobDeletions(_ review: CollectionReview, staleLeaseBefore: Double) async throws -> [BlobDeletion]
+
+    /// The blobs' bytes are deleted from storage: forget those still under the given lease.
+    func finishBlobDeletions(_ deletions: [BlobDeletion]) async throws
+
+    /// Deleting the bytes failed: the blobs are claimable again, and reviewed again (if still
+    /// unreferenced) not before `until`.
+    func postponeBlobDeletions(_ deletions: [BlobDeletion], until: Double) async throws
+
+    /// A client was told the blob is in `repository` while its link waits for review: the
+    /// review starts over from `now`, so the push that asked is not refused its own layer.
+    func postponeLinkReview(_ digest: Digest, in repository: RepositoryName, now: Double) async throws
+
+    /// Bytes a failed manifest push wrote: recorded as a blob nothing holds (unless the blob is
+    /// known already), so collection deletes them rather than leaving them for `gc orphans`.
+    func recordUnreferencedBlob(_ blob: BlobRecord) async throws
+
+    /// Candidates waiting, and due for `review`, per kind.
+    func collectionQueueLength(_ review: CollectionReview) async throws -> CollectionQueueLength
+
+    /// Whether a blob found in storage is known to the registry: a row in any state, or an
+    /// upload committing it. `wharf gc orphans` deletes only what is not.
+    func blobIsKnown(_ digest: Digest) async throws -> Bool
 }
 
 extension MetadataStore {
+    @discardableResult
     public func putManifest(
         _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tag: Tag?
-    ) async throws {
+    ) async throws -> Bool {
         try await putManifest(manifest, references: references, in: repository, tags: tag.map { [$0] } ?? [])
     }
 

@@ -48,7 +48,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     public func blob(_ digest: Digest) async throws -> BlobRecord? {
         try read { db in
             try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT size, created_at FROM blobs WHERE digest = ?"),
+                db.cachedStatement(sql: "SELECT size, created_at FROM blobs WHERE digest = ? AND deleting IS NULL"),
                 arguments: [digest.description]
             ).map { BlobRecord(digest: digest, size: $0[0], createdAt: $0[1]) }
         }
@@ -59,22 +59,25 @@ public final class SQLiteMetadataStore: MetadataStore {
             try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT b.size, b.created_at FROM repositories r
+                        SELECT b.size, b.created_at, q.queued_at FROM repositories r
                         JOIN repository_blobs l ON l.repository_id = r.id
                         JOIN blobs b ON b.digest = l.digest
+                        LEFT JOIN gc_queue q ON q.kind = 'link' AND q.repository_id = r.id AND q.digest = l.digest
                         WHERE r.name = ? AND l.digest = ?
                         """
                 ),
                 arguments: [repository.value, digest.description]
-            ).map { BlobRecord(digest: digest, size: $0[0], createdAt: $0[1]) }
+            ).map { BlobRecord(digest: digest, size: $0[0], createdAt: $0[1], linkQueuedAt: $0[2]) }
         }
     }
 
     public func commitBlob(_ blob: BlobRecord, in repository: RepositoryName) async throws {
         try await database.write { db in
+            try Self.refuseIfDeleting(db, blob.digest)
             try Self.insertBlob(db, blob)
             let id = try Self.ensureRepository(db, repository, now: blob.createdAt)
             try Self.link(db, blob.digest, into: id, now: blob.createdAt)
+            try Self.enqueue(db, .link, id, blob.digest, .blobUploaded, at: blob.createdAt)
         }
     }
 
@@ -82,11 +85,12 @@ public final class SQLiteMetadataStore: MetadataStore {
         let now = Date().timeIntervalSince1970
         return try await database.write { db in
             let known = try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT 1 FROM blobs WHERE digest = ?"), arguments: [digest.description]
+                db.cachedStatement(sql: "SELECT 1 FROM blobs WHERE digest = ? AND deleting IS NULL"), arguments: [digest.description]
             )
             guard known == true else { return false }
             let id = try Self.ensureRepository(db, repository, now: now)
             try Self.link(db, digest, into: id, now: now)
+            try Self.enqueue(db, .link, id, digest, .blobMounted, at: now)
             return true
         }
     }
@@ -106,14 +110,15 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func unlinkBlob(_ digest: Digest, from repository: RepositoryName) async throws -> Bool {
-        try await database.write { db in
-            try db.cachedStatement(
-                sql: """
-                    DELETE FROM repository_blobs WHERE digest = ?
-                    AND repository_id = (SELECT id FROM repositories WHERE name = ?)
-                    """
-            ).execute(arguments: [digest.description, repository.value])
-            return db.changesCount > 0
+        let now = Date().timeIntervalSince1970
+        return try await database.write { db in
+            guard let id = try Self.repositoryID(db, repository) else { return false }
+            try db.cachedStatement(sql: "DELETE FROM repository_blobs WHERE repository_id = ? AND digest = ?")
+                .execute(arguments: [id, digest.description])
+            guard db.changesCount > 0 else { return false }
+            try Self.dequeue(db, .link, id, digest)
+            try Self.enqueue(db, .blob, 0, digest, .blobUnlinked, at: now)
+            return true
         }
     }
 
@@ -121,15 +126,17 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public func putManifest(
         _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tags: [Tag]
-    ) async throws {
+    ) async throws -> Bool {
         let annotations = try manifest.annotations.map(Self.encodeAnnotations)
-        try await database.write { db in
+        return try await database.write { db in
             let id = try Self.ensureRepository(db, repository, now: manifest.createdAt)
             let missing =
                 try Self.missing(db, references.blobs, in: id, table: "repository_blobs")
                 + Self.missing(db, references.manifests, in: id, table: "manifests")
             guard missing.isEmpty else { throw MetadataError.missingReferences(missing) }
+            try Self.refuseIfDeleting(db, manifest.digest)
             try Self.insertBlob(db, BlobRecord(digest: manifest.digest, size: manifest.size, createdAt: manifest.createdAt))
+            let bytesWereUnknown = db.changesCount > 0
             try db.cachedStatement(
                 sql: """
                     INSERT INTO manifests (repository_id, digest, media_type, size, artifact_type, subject, annotations, created_at)
@@ -140,6 +147,7 @@ public final class SQLiteMetadataStore: MetadataStore {
                 id, manifest.digest.description, manifest.mediaType, manifest.size, manifest.artifactType,
                 manifest.subject?.description, annotations, manifest.createdAt,
             ])
+            let isNew = db.changesCount > 0
             let insertReference = try db.cachedStatement(
                 sql: """
                     INSERT INTO manifest_references (repository_id, manifest_digest, child_digest, child_is_manifest)
@@ -153,6 +161,11 @@ public final class SQLiteMetadataStore: MetadataStore {
                 try insertReference.execute(arguments: [id, manifest.digest.description, child.description, true])
             }
             for tag in tags {
+                if let previous = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT digest FROM tags WHERE repository_id = ? AND name = ?"), arguments: [id, tag.value]
+                ), previous != manifest.digest.description {
+                    try Self.enqueue(db, .manifest, id, try Digest(parsing: previous), .tagMoved, at: manifest.createdAt)
+                }
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO tags (repository_id, name, digest, updated_at) VALUES (?, ?, ?, ?)
@@ -160,6 +173,10 @@ public final class SQLiteMetadataStore: MetadataStore {
                         """
                 ).execute(arguments: [id, tag.value, manifest.digest.description, manifest.createdAt])
             }
+            if isNew && tags.isEmpty {
+                try Self.enqueue(db, .manifest, id, manifest.digest, .manifestUploaded, at: manifest.createdAt)
+            }
+            return bytesWereUnknown
         }
     }
 
@@ -196,23 +213,24 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func deleteManifest(_ digest: Digest, in repository: RepositoryName) async throws -> Bool {
-        try await database.write { db in
-            try db.cachedStatement(
-                sql: """
-                    DELETE FROM manifests WHERE digest = ?
-                    AND repository_id = (SELECT id FROM repositories WHERE name = ?)
-                    """
-            ).execute(arguments: [digest.description, repository.value])
-            return db.changesCount > 0
+        let now = Date().timeIntervalSince1970
+        return try await database.write { db in
+            guard let id = try Self.repositoryID(db, repository) else { return false }
+            return try Self.removeManifest(db, digest, in: id, at: now)
         }
     }
 
     public func deleteTag(_ tag: Tag, in repository: RepositoryName) async throws -> Bool {
-        try await database.write { db in
-            try db.cachedStatement(
-                sql: "DELETE FROM tags WHERE name = ? AND repository_id = (SELECT id FROM repositories WHERE name = ?)"
-            ).execute(arguments: [tag.value, repository.value])
-            return db.changesCount > 0
+        let now = Date().timeIntervalSince1970
+        return try await database.write { db in
+            guard let id = try Self.repositoryID(db, repository),
+                let digest = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT digest FROM tags WHERE repository_id = ? AND name = ?"), arguments: [id, tag.value]
+                )
+            else { return false }
+            try db.cachedStatement(sql: "DELETE FROM tags WHERE repository_id = ? AND name = ?").execute(arguments: [id, tag.value])
+            try Self.enqueue(db, .manifest, id, try Digest(parsing: digest), .tagDeleted, at: now)
+            return true
         }
     }
 
@@ -282,6 +300,7 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public func markUploadCommitting(_ id: String, digest: Digest) async throws {
         try await database.write { db in
+            try Self.refuseIfDeleting(db, digest)
             try db.cachedStatement(sql: "UPDATE uploads SET committing = ? WHERE id = ?").execute(arguments: [digest.description, id])
         }
     }

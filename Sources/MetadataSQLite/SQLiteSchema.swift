@@ -136,6 +136,30 @@ enum SQLiteSchema {
         migrator.registerMigration("v4-upload-commits") { db in
             try db.execute(sql: "ALTER TABLE uploads ADD COLUMN committing TEXT")
         }
+        // Online garbage collection: the review queue (filled in the transactions that make
+        // candidates), the lease of a blob whose deletion has begun, and the indexes the reviews' point checks use.
+        migrator.registerMigration("v5-collection") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE blobs ADD COLUMN deleting REAL;
+                    CREATE INDEX blobs_deleting ON blobs(deleting) WHERE deleting IS NOT NULL;
+                    CREATE TABLE gc_queue (
+                        kind TEXT NOT NULL,
+                        repository_id INTEGER NOT NULL,
+                        digest TEXT NOT NULL,
+                        event TEXT NOT NULL,
+                        queued_at REAL NOT NULL,
+                        not_before REAL NOT NULL DEFAULT 0,
+                        review_count INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (kind, repository_id, digest)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX gc_queue_due ON gc_queue(kind, queued_at);
+                    CREATE INDEX uploads_committing ON uploads(committing) WHERE committing IS NOT NULL;
+                    CREATE INDEX manifests_digest ON manifests(digest);
+                    CREATE INDEX manifest_references_child_digest ON manifest_references(child_digest);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -18,10 +18,16 @@ public struct BlobStore: Sendable {
         self.statistics = statistics
     }
 
-    /// The blob linked into `repository`, or `BLOB_UNKNOWN`.
+    /// The blob linked into `repository`, or `BLOB_UNKNOWN`. A client told a blob exists may
+    /// reference it next: a link waiting for review has its review started over once half of
+    /// the delay has passed, so the push that asked is not refused its own layer.
     public func stat(_ digest: Digest, in repository: RepositoryName) async throws -> BlobRecord {
         guard let blob = try await metadata.blob(digest, in: repository) else {
             throw RegistryError(.blobUnknown, detail: "blob \(digest) is not in repository \(repository)")
+        }
+        if let delay = options.collectionReviewDelay, let queued = blob.linkQueuedAt {
+            let now = Date().timeIntervalSince1970
+            if now - queued >= delay / 2 { try await metadata.postponeLinkReview(digest, in: repository, now: now) }
         }
         return blob
     }

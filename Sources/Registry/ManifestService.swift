@@ -67,17 +67,31 @@ public struct ManifestService: Sendable {
             annotations: parsed.annotations, createdAt: Date().timeIntervalSince1970
         )
         let references = ManifestReferences(blobs: parsed.requiredBlobs.map(\.digest), manifests: parsed.manifests.map(\.digest))
-        if !(try await driver.exists(RegistryLayout.blobData(digest))) {
-            try await driver.putContent(RegistryLayout.blobData(digest), bytes)
-        }
+        let path = RegistryLayout.blobData(digest)
+        let bytesWereUnknown: Bool
+        var wroteBytes = false
         do {
-            try await metadata.putManifest(record, references: references, in: repository, tags: tags)
+            bytesWereUnknown = try await DeletionWait.retrying {
+                if !(try await driver.exists(path)) {
+                    try await driver.putContent(path, bytes)
+                    wroteBytes = true
+                }
+                return try await metadata.putManifest(record, references: references, in: repository, tags: tags)
+            }
         } catch MetadataError.missingReferences(let missing) {
+            // Bytes this push wrote and no manifest holds: collection deletes them.
+            if wroteBytes {
+                try await metadata.recordUnreferencedBlob(BlobRecord(digest: digest, size: record.size, createdAt: record.createdAt))
+            }
             throw RegistryError(
                 .manifestBlobUnknown,
                 detail: "not in repository \(repository): " + missing.map(\.description).joined(separator: ", ")
             )
         }
+        // New bytes to the store: a collector may have deleted an earlier copy of them between
+        // the check above and the commit. None can begin now that the row holds them: write
+        // them back if they went.
+        if bytesWereUnknown, !(try await driver.exists(path)) { try await driver.putContent(path, bytes) }
         cache.put(digest, bytes)
         statistics.record { $0.manifestsPushed += 1 }
         return PutResult(digest: digest, subject: parsed.subject?.digest, tags: tags)

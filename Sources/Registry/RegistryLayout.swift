@@ -11,6 +11,10 @@ import OCI
 public enum RegistryLayout {
     public static let root = "/docker/registry/v2"
 
+    /// Where every blob's directory lives; garbage collection removes the directories it
+    /// empties below it.
+    public static let blobsRoot = "\(root)/blobs"
+
     public static func blobData(_ digest: Digest) -> String {
         "\(root)/blobs/\(digest.algorithm.rawValue)/\(digest.hex.prefix(2))/\(digest.hex)/data"
     }

@@ -93,12 +93,19 @@ public struct UploadService: Sendable {
                 try? await writer.close()
                 throw error
             }
+            // The claim comes first: once it is recorded no deletion of the blob can begin, so
+            // whether the blob is already stored is then a fact, not a race with the collector.
+            do {
+                try await DeletionWait.retrying { try await metadata.markUploadCommitting(id, digest: digest) }
+            } catch {
+                try? await writer.close()
+                throw error
+            }
             if try await metadata.blob(digest) == nil {
                 try await writer.commit()
             } else {
                 try await writer.close()
             }
-            try await metadata.markUploadCommitting(id, digest: digest)
             try await blobs.commit(
                 uploadPath: RegistryLayout.uploadData(id, in: repository), digest: digest, size: state.offset,
                 into: repository

@@ -3,6 +3,21 @@ import StorageDriver
 
 extension StorageConformance {
     static let namespaceCases: [Case] = [
+        Case(name: "deleteFiles deletes many files, a missing one counting as deleted, and keeps the rest") { driver in
+            let paths = (0..<1100).map { "/blobs/sha256/0\($0 % 7)/b\($0)/data" }
+            for path in paths { try await driver.putContent(path, ByteBuffer("x")) }
+            try await driver.putContent("/blobs/sha256/00/keep/data", ByteBuffer("kept"))
+            let failures = await driver.deleteFiles(paths + ["/blobs/sha256/ff/never-written/data"], keeping: "/blobs")
+            try require(failures.isEmpty, "deleteFiles failed: \(failures.prefix(3))")
+            for path in [paths[0], paths[555], paths[1099]] {
+                try require(!(try await driver.exists(path)), "\(path) still exists")
+            }
+            try require(try await driver.getContent("/blobs/sha256/00/keep/data") == ByteBuffer("kept"), "a file not named was deleted")
+            let left = try await driver.list("/blobs/sha256/00")
+            try require(left == ["/blobs/sha256/00/keep"], "the emptied blob directories remained: \(left.prefix(3))")
+            let invalid = await driver.deleteFiles(["/blobs/../escape"], keeping: "/blobs")
+            try require(invalid.count == 1, "an invalid path was not refused")
+        },
         Case(name: "stat reports files and directories") { driver in
             try await driver.putContent("/dir/sub/file", ByteBuffer("12345"))
             let file = try await driver.stat("/dir/sub/file")

@@ -44,20 +44,27 @@ public struct FilesystemDriver: StorageDriver {
 
     public func putContent(_ path: String, _ content: ByteBuffer) async throws {
         let file = try fullPath(path)
-        let temporary = FilePath(root + path + ".tmp-" + Self.randomSuffix())
-        try await createParent(of: file)
-        do {
-            try await FileSystem.blocking.withFileHandle(
-                forWritingAt: temporary, options: .newFile(replaceExisting: true)
-            ) { handle in
-                try await handle.write(contentsOf: content, toAbsoluteOffset: 0)
-                if syncOnCommit { try await handle.synchronize() }
+        // A parent directory garbage collection removed (emptied) just after it was made is
+        // made again.
+        for attempt in 1...3 {
+            let temporary = FilePath(root + path + ".tmp-" + Self.randomSuffix())
+            try await createParent(of: file)
+            do {
+                try await FileSystem.blocking.withFileHandle(
+                    forWritingAt: temporary, options: .newFile(replaceExisting: true)
+                ) { handle in
+                    try await handle.write(contentsOf: content, toAbsoluteOffset: 0)
+                    if syncOnCommit { try await handle.synchronize() }
+                }
+                try await Self.rename(temporary, to: file)
+                return
+            } catch let error as FileSystemError where error.code == .notFound && attempt < 3 {
+                continue
+            } catch {
+                _ = try? await FileSystem.blocking.removeItem(at: temporary, strategy: .platformDefault, recursively: false)
+                if let error = error as? FileSystemError { throw translate(error, path) }
+                throw error
             }
-            try await Self.rename(temporary, to: file)
-        } catch {
-            _ = try? await FileSystem.blocking.removeItem(at: temporary, strategy: .platformDefault, recursively: false)
-            if let error = error as? FileSystemError { throw translate(error, path) }
-            throw error
         }
     }
 
@@ -125,14 +132,65 @@ public struct FilesystemDriver: StorageDriver {
     public func move(_ source: String, to destination: String) async throws {
         let from = try fullPath(source)
         let to = try fullPath(destination)
-        try await createParent(of: to)
-        try await Self.rename(from, to: to, path: source, driver: name)
+        // Garbage collection removes blob directories it empties; one it removed between
+        // creating the parent and renaming into it is made again.
+        for attempt in 1...3 {
+            try await createParent(of: to)
+            do {
+                try await Self.rename(from, to: to, path: source, driver: name)
+                return
+            } catch let error as StorageDriverError where error.isNotFound && attempt < 3 {
+                guard try await exists(source) else { throw error }
+            }
+        }
     }
 
     public func delete(_ path: String) async throws {
         let file = try fullPath(path)
         let removed = try await FileSystem.blocking.removeItem(at: file, strategy: .platformDefault, recursively: true)
         if removed == 0 { throw StorageDriverError.pathNotFound(path, driver: name) }
+    }
+
+    /// `unlink(2)` each file, then `rmdir(2)` the directories it leaves empty up to `keeping`;
+    /// a directory another request just filled stays (`rmdir` refuses a non-empty one). Runs
+    /// on the blocking pool, a hundred files a job.
+    public func deleteFiles(_ paths: [String], keeping: String) async -> [String: StorageDriverError] {
+        var failures: [String: StorageDriverError] = [:]
+        let stop = root + keeping
+        for start in stride(from: 0, to: paths.count, by: 100) {
+            let batch = Array(paths[start..<min(start + 100, paths.count)])
+            let root = root
+            let name = name
+            let failed: [String: StorageDriverError]
+            do {
+                failed = try await BlockingIOPool.shared.runIfActive {
+                    var failed: [String: StorageDriverError] = [:]
+                    for path in batch {
+                        guard StoragePath.isValid(path) else {
+                            failed[path] = .invalidPath(path, driver: name)
+                            continue
+                        }
+                        var directory = FilePath(root + path)
+                        if Glibc.unlink(directory.string) != 0 && errno != ENOENT {
+                            let reason = String(cString: strerror(errno))
+                            failed[path] = [EIO, ENOSPC, EROFS, EBUSY].contains(errno)
+                                ? .unavailable(path, driver: name, reason: "unlink failed: \(reason)")
+                                : .backend(path, driver: name, reason: "unlink failed: \(reason)")
+                            continue
+                        }
+                        directory.removeLastComponent()
+                        while directory.string.count > stop.count, directory.string.hasPrefix(stop), Glibc.rmdir(directory.string) == 0 {
+                            directory.removeLastComponent()
+                        }
+                    }
+                    return failed
+                }
+            } catch {
+                failed = Dictionary(uniqueKeysWithValues: batch.map { ($0, StorageDriverError.unavailable($0, driver: name, reason: "\(error)")) })
+            }
+            failures.merge(failed) { first, _ in first }
+        }
+        return failures
     }
 
     private func createParent(of file: FilePath) async throws {

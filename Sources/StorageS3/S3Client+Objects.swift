@@ -38,15 +38,26 @@ extension S3Client {
     }
 
     /// Deletes up to 1,000 keys in one request; keys that do not exist are not an error.
+    /// Throws the first key's failure.
     public func deleteObjects(_ keys: [String]) async throws {
-        guard !keys.isEmpty else { return }
+        if let failure = try await deleteObjectsReportingFailures(keys).first?.value { throw failure }
+    }
+
+    /// Deletes up to 1,000 keys in one request (`DeleteObjects`, quiet mode: only failures
+    /// are answered); returns the keys S3 could not delete, with its error for each.
+    public func deleteObjectsReportingFailures(_ keys: [String]) async throws -> [String: S3Error] {
+        guard !keys.isEmpty else { return [:] }
         let items = keys.map { "<Object><Key>\(Self.escape($0))</Key></Object>" }.joined()
         let body = ByteBuffer(string: "<Delete><Quiet>true</Quiet>\(items)</Delete>")
         let md5 = body.withUnsafeReadableBytes { Data(Insecure.MD5.hash(data: $0)) }.base64EncodedString()
         let response = try await perform(.POST, key: nil, query: [("delete", "")], headers: [("content-md5", md5)], body: body)
-        if let failed = response.xml?.all("Error").first {
-            throw S3Error(status: 500, code: failed.value("Code") ?? "InternalError", message: failed.value("Message") ?? "", key: failed.value("Key") ?? "")
+        var failures: [String: S3Error] = [:]
+        for failed in response.xml?.all("Error") ?? [] {
+            let key = failed.value("Key") ?? ""
+            let code = failed.value("Code") ?? "InternalError"
+            failures[key] = S3Error(status: code == "AccessDenied" ? 403 : 500, code: code, message: failed.value("Message") ?? "", key: key)
         }
+        return failures
     }
 
     /// A server-side copy of an object of at most 5 GiB.

@@ -170,6 +170,49 @@ public struct S3Driver: StorageDriver {
         try await run(source) { try await client.deleteObject(from) }
     }
 
+    /// `DeleteObjects` takes 1,000 keys a request.
+    public var deleteBatchSize: Int { 1000 }
+
+    /// Blob files are plain objects: `DeleteObjects` of 1,000 keys a request, four requests at once.
+    public func deleteFiles(_ paths: [String], keeping: String) async -> [String: StorageDriverError] {
+        var failures: [String: StorageDriverError] = [:]
+        var keys: [(key: String, path: String)] = []
+        for path in paths {
+            do {
+                keys.append((try key(path), path))
+            } catch {
+                failures[path] = (error as? StorageDriverError) ?? .invalidPath(path, driver: name)
+            }
+        }
+        let batches = stride(from: 0, to: keys.count, by: 1000).map { Array(keys[$0..<min($0 + 1000, keys.count)]) }
+        await withTaskGroup(of: [String: StorageDriverError].self) { group in
+            var next = batches.makeIterator()
+            func start() {
+                guard let batch = next.next() else { return }
+                group.addTask {
+                    let paths = Dictionary(batch.map { ($0.key, $0.path) }, uniquingKeysWith: { first, _ in first })
+                    do {
+                        let failed = try await client.deleteObjectsReportingFailures(batch.map(\.key))
+                        return Dictionary(uniqueKeysWithValues: failed.compactMap { key, error in
+                            paths[key].map { ($0, translated(error, path: $0) as? StorageDriverError ?? .backend($0, driver: name, reason: "\(error)")) }
+                        })
+                    } catch {
+                        // The request itself failed: every key of it is retried later.
+                        return Dictionary(uniqueKeysWithValues: batch.map { item in
+                            (item.path, StorageDriverError.unavailable(item.path, driver: name, reason: "DeleteObjects failed: \(error)"))
+                        })
+                    }
+                }
+            }
+            for _ in 0..<4 { start() }
+            while let failed = await group.next() {
+                failures.merge(failed) { first, _ in first }
+                start()
+            }
+        }
+        return failures
+    }
+
     public func delete(_ path: String) async throws {
         let key = try key(path)
         var found = false

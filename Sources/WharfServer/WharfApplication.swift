@@ -61,6 +61,8 @@ public enum WharfApplication {
                 readOnly: configuration.storage.readOnly
             )
         }
+        let collection = collectionWorkers(configuration, driver: driver, metadata: metadata, logger: logger)
+        let collector = collects(configuration) ? Self.collector(configuration, driver: driver, metadata: metadata, logger: logger) : nil
         let listener = try ServerChannels.make(configuration.http.tls, limits: configuration.http.limits, logger: logger)
         let health = healthChecks(driver: driver, metadata: metadata)
         var services: [any Service] = [DatabaseCloser(database: database, lock: lock, logger: logger)]
@@ -75,8 +77,11 @@ public enum WharfApplication {
                 logger: logger
             ))
         }
+        services += collection
         if let debug = configuration.http.debugAddr {
-            services.append(debugApplication(address: debug, health: health, metrics: metrics, metadata: metadata, logger: logger))
+            services.append(debugApplication(
+                address: debug, health: health, metrics: metrics, metadata: metadata, collection: collector?.settings, logger: logger
+            ))
         }
         services.append(application(
             Parts(
@@ -154,11 +159,12 @@ public enum WharfApplication {
 
     /// `http.debug.addr`: health and Prometheus metrics, away from the public listener.
     static func debugApplication(
-        address: ListenAddress, health: HealthEndpoint, metrics: WharfMetrics?, metadata: any MetadataStore, logger: Logger
+        address: ListenAddress, health: HealthEndpoint, metrics: WharfMetrics?, metadata: any MetadataStore,
+        collection: CollectionSettings?, logger: Logger
     ) -> some Service {
         let router = Router(context: WharfRequestContext.self)
         health.register(on: router)
-        metrics?.register(on: router, metadata: metadata)
+        metrics?.register(on: router, metadata: metadata, collection: collection)
         return Application(
             router: router, configuration: .init(address: .hostname(address.host, port: address.port), serverName: "wharf-debug"),
             logger: logger
@@ -182,7 +188,48 @@ public enum WharfApplication {
             deleteEnabled: storage.deleteEnabled, uploadMaxAge: storage.uploadPurging.age,
             uploadPurgeInterval: storage.uploadPurging.enabled ? storage.uploadPurging.interval : nil,
             uploadPurgeDryRun: storage.uploadPurging.dryRun,
-            uploadLimit: UploadLimit(perRepository: storage.uploadLimits.perRepository, perOwner: storage.uploadLimits.perPrincipal)
+            uploadLimit: UploadLimit(perRepository: storage.uploadLimits.perRepository, perOwner: storage.uploadLimits.perPrincipal),
+            collectionReviewDelay: collects(configuration) ? max(configuration.gc.reviewAfter, configuration.gc.uploadGrace) : nil
         )
+    }
+
+    /// Whether this process collects garbage: a registry process, not read-only, `gc` on.
+    static func collects(_ configuration: Configuration) -> Bool {
+        configuration.role != .auth && !configuration.storage.readOnly && !configuration.gc.disabled
+            && !(configuration.gc.blobs.disabled && configuration.gc.manifests.disabled)
+    }
+
+    /// The collector the configuration describes (also `wharf gc run`'s).
+    public static func collector(_ configuration: Configuration, driver: any StorageDriver, metadata: any MetadataStore, logger: Logger) -> GarbageCollector {
+        let gc = configuration.gc
+        return GarbageCollector(
+            driver: driver, metadata: metadata,
+            settings: CollectionSettings(
+                reviewDelay: gc.reviewAfter, manifestsEnabled: !gc.manifests.disabled, blobsEnabled: !gc.blobs.disabled,
+                storageTimeout: gc.storageTimeout, maxBackoff: gc.maxBackoff, uploadGrace: gc.uploadGrace
+            ),
+            logger: logger
+        )
+    }
+
+    /// The blob and manifest workers, when this process collects.
+    static func collectionWorkers(_ configuration: Configuration, driver: any StorageDriver, metadata: any MetadataStore, logger: Logger) -> [any Service] {
+        guard collects(configuration) else { return [] }
+        let gc = configuration.gc
+        let collector = collector(configuration, driver: driver, metadata: metadata, logger: logger)
+        var workers: [any Service] = []
+        if !gc.blobs.disabled {
+            workers.append(CollectionWorker(
+                kind: .blobs, collector: collector, interval: gc.blobs.interval, maxBackoff: gc.maxBackoff, noIdleBackoff: gc.noIdleBackoff,
+                logger: logger
+            ))
+        }
+        if !gc.manifests.disabled {
+            workers.append(CollectionWorker(
+                kind: .manifests, collector: collector, interval: gc.manifests.interval, maxBackoff: gc.maxBackoff,
+                noIdleBackoff: gc.noIdleBackoff, logger: logger
+            ))
+        }
+        return workers
     }
 }

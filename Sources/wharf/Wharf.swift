@@ -10,7 +10,7 @@ struct Wharf: AsyncParsableCommand {
         version: WharfVersion.current,
         subcommands: [
             Serve.self, KeysCommand.self, UserCommand.self, GroupCommand.self, ProjectCommand.self, MemberCommand.self,
-            TokenCommand.self, DeployTokenCommand.self, ConfigCommand.self, ImportCommand.self, BackupCommand.self,
+            TokenCommand.self, DeployTokenCommand.self, ConfigCommand.self, ImportCommand.self, BackupCommand.self, GCCommand.self,
         ]
     )
 }

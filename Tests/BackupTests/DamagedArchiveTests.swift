@@ -123,8 +123,9 @@ import WharfTestSupport
             let current = newer.replacingOccurrences(of: "\"format\":99", with: "\"format\":1")
             #expect(try refusal(fixture, try archive(current, extra: "../../etc/passwd")) == .damaged("it holds ../../etc/passwd, which no Wharf backup holds"))
             #expect(!FileManager.default.fileExists(atPath: fixture.base + "/etc/passwd"))
-            guard case .notABackup? = try refusal(fixture, try archive(#"{"hello":"world"}"#)) else {
-                Issue.record("a descriptor of another program was accepted")
+            let foreign = try refusal(fixture, try archive(#"{"hello":"world"}"#))
+            guard case .notABackup? = foreign else {
+                Issue.record("a descriptor of another program was not refused as not a backup: \(String(describing: foreign))")
                 return
             }
         }

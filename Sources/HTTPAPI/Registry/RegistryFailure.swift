@@ -28,7 +28,7 @@ struct RegistryFailure: HTTPResponseError {
         case let failure as RegistryFailure:
             self = failure
         case let error as RegistryError:
-            self.init(error)
+            self.init(error, headers: error.status == 503 ? [.retryAfter: "5"] : [:])
         case let refusal as AccessRefusal:
             self.init(refusal.error, headers: refusal.headers)
         case let error as StorageDriverError where error.isInvalidRange:

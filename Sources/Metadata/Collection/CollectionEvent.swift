@@ -1,0 +1,28 @@
+/// The change that made something a candidate for collection, kept with the candidate so a
+/// dry run and the log say why it is reviewed.
+public enum CollectionEvent: String, Sendable, Codable {
+    /// An upload committed a blob into a repository (the link waits for a manifest).
+    case blobUploaded = "blob_upload"
+    /// A mount linked a blob into a repository.
+    case blobMounted = "blob_mount"
+    /// A client was told the blob is in the repository (a HEAD or GET): it may reference it next.
+    case blobChecked = "blob_check"
+    /// `DELETE /v2/<name>/blobs/<digest>` removed a link.
+    case blobUnlinked = "blob_delete"
+    /// A manifest was pushed without a tag.
+    case manifestUploaded = "manifest_upload"
+    /// A manifest was deleted (by a client or by collection): what it referenced is reviewed.
+    case manifestDeleted = "manifest_delete"
+    /// A tag was deleted: the manifest it pointed at is reviewed.
+    case tagDeleted = "tag_delete"
+    /// A tag moved to another manifest: the one it left is reviewed.
+    case tagMoved = "tag_switch"
+    /// Collection removed a repository's last link to a blob.
+    case linkRemoved = "link_delete"
+    /// A manifest push failed after writing the manifest's bytes.
+    case pushFailed = "push_failed"
+
+    /// Events of a push in progress: the client is still sending its other blobs and its
+    /// manifest, so such a link waits at least the upload grace.
+    public var isPushInProgress: Bool { [.blobUploaded, .blobMounted, .blobChecked].contains(self) }
+}

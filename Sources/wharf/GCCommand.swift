@@ -1,0 +1,164 @@
+import ArgumentParser
+import Config
+import Foundation
+import Logging
+import Metadata
+import MetadataSQLite
+import Registry
+import StorageDriver
+import StorageFilesystem
+import WharfServer
+
+/// `wharf gc run` and `wharf gc orphans`: garbage collection by hand, beside a running server.
+struct GCCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gc", abstract: "Collect garbage: unreferenced manifests, links and blobs.", subcommands: [Run.self, Orphans.self]
+    )
+
+    /// What both subcommands open: the configuration, the data directory (shared lock, as a
+    /// server holds it), the metadata store and the storage driver.
+    struct Opened {
+        let configuration: Config.Configuration
+        let database: SQLiteDatabase
+        let metadata: SQLiteMetadataStore
+        let driver: any StorageDriver
+        let lock: DataDirectoryLock
+
+        init(_ options: ConfigurationOptions, reviewAfter: String?) throws {
+            var configuration = try options.configuration()
+            if let reviewAfter {
+                guard let seconds = reviewAfter == "-1" || reviewAfter == "0" ? 0 : GoDuration.seconds(reviewAfter) else {
+                    throw ValidationError("--review-after \(reviewAfter) is not a duration: write e.g. 24h, 30m or 0s")
+                }
+                configuration.gc.reviewAfter = seconds
+            }
+            let data = DataDirectory(configuration.storage.rootDirectory)
+            guard FileManager.default.fileExists(atPath: data.database) else {
+                throw ValidationError("no Wharf data in \(data) (no \(DataDirectory.databaseName)): pass --root or --config")
+            }
+            guard let lock = try DataDirectoryLock.acquire(.shared, in: data.path) else {
+                throw CommandFailure(description: "\(data.path) is being restored: run garbage collection when the restore has finished")
+            }
+            self.lock = lock
+            self.configuration = configuration
+            database = try SQLiteDatabase(path: data.database)
+            metadata = SQLiteMetadataStore(database: database)
+            driver = try StorageFactory.driver(configuration)
+        }
+
+        func close() {
+            try? database.close()
+        }
+    }
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Collect every due candidate once, beside a running server, printing what is deleted.",
+            discussion: """
+                Reviews every candidate whose review delay (gc.reviewafter) has passed: untagged manifests nothing
+                points at, links no manifest of their repository references, and blobs nothing links or references.
+                With --dry-run, prints what would be deleted now and changes nothing (what those deletions would
+                make due in turn is not shown).
+                """
+        )
+
+        @OptionGroup var options: ConfigurationOptions
+
+        @Flag(help: "Print what would be deleted; change nothing.")
+        var dryRun = false
+
+        @Option(help: "Review delay for this run instead of gc.reviewafter (e.g. 0s: everything queued is due).")
+        var reviewAfter: String?
+
+        func run() async throws {
+            let opened = try Opened(options, reviewAfter: reviewAfter)
+            defer { opened.close() }
+            let console = ConsoleOutput()
+            let collector = WharfApplication.collector(
+                opened.configuration, driver: opened.driver, metadata: opened.metadata, logger: Logger(label: "wharf.gc")
+            )
+            let verb = dryRun ? "would delete" : "deleted"
+            let started = ContinuousClock.now
+            var rounds = 0
+            let total = try await collector.collectAll(dryRun: dryRun, progress: { pass in
+                rounds += 1
+                for item in pass.manifests { console.line("\(verb) manifest \(item.repository)@\(item.digest) (\(item.event.rawValue))") }
+                for item in pass.links { console.line("\(dryRun ? "would remove" : "removed") link \(item.repository) -> \(item.digest)") }
+                for blob in pass.blobs { console.line("\(verb) blob \(blob.digest) (\(blob.size) bytes)") }
+                for blob in pass.failed { console.line("could not delete blob \(blob.digest); postponed") }
+                console.status("round \(rounds): \(pass.manifests.count) manifests, \(pass.links.count) links, \(pass.blobs.count) blobs")
+            })
+            let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+                + Double((ContinuousClock.now - started).components.seconds)
+            console.line(
+                "\(total.manifests.count) manifests, \(total.links.count) links, \(total.blobs.count) blobs \(verb), "
+                    + "\(total.bytesFreed) bytes \(dryRun ? "would be freed" : "freed"), \(total.failed.count) failed, "
+                    + String(format: "%.2f s", seconds) + (dryRun ? " (dry run: nothing changed)" : "")
+            )
+        }
+    }
+
+    struct Orphans: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete blobs in storage that Wharf does not know (an imported root, a crash between move and commit).",
+            discussion: """
+                Walks the blob tree once. A blob file is deleted when no row, upload or manifest knows its digest and it
+                is older than the review delay (gc.reviewafter, at least 10 minutes: a manifest's bytes are written
+                moments before its row).
+                """
+        )
+
+        @OptionGroup var options: ConfigurationOptions
+
+        @Flag(help: "Print what would be deleted; change nothing.")
+        var dryRun = false
+
+        @Option(help: "Minimum age instead of gc.reviewafter (never below 10 minutes).")
+        var reviewAfter: String?
+
+        /// Bytes written moments before their row (a manifest push) are never orphans.
+        static let minimumAge: Double = 600
+
+        func run() async throws {
+            let opened = try Opened(options, reviewAfter: reviewAfter)
+            defer { opened.close() }
+            let console = ConsoleOutput()
+            let age = max(Self.minimumAge, opened.configuration.gc.reviewAfter)
+            let cutoff = Date().timeIntervalSince1970 - age
+            let walker = OrphanWalker(driver: opened.driver, metadata: opened.metadata)
+            var examined = 0
+            var pending: [(path: String, digest: String, size: Int64)] = []
+            var deleted = 0
+            var bytes: Int64 = 0
+            var failed = 0
+            func flush() async {
+                guard !pending.isEmpty, !dryRun else { return }
+                let failures = await opened.driver.deleteFiles(pending.map(\.path), keeping: RegistryLayout.blobsRoot)
+                for orphan in pending {
+                    if let failure = failures[orphan.path] {
+                        failed += 1
+                        console.line("could not delete \(orphan.digest): \(failure)")
+                    } else {
+                        deleted += 1
+                        bytes += orphan.size
+                    }
+                }
+                pending.removeAll()
+            }
+            try await walker.walk { blob in
+                examined += 1
+                console.status("\(examined) blobs examined")
+                guard !blob.known, blob.modified < cutoff else { return }
+                console.line("\(dryRun ? "would delete" : "deleting") orphan \(blob.digest) (\(blob.size) bytes)")
+                pending.append((blob.path, "\(blob.digest)", blob.size))
+                if pending.count >= 1000 { await flush() }
+            }
+            await flush()
+            let found = dryRun ? pending.count : deleted + failed
+            console.line(
+                "\(examined) blobs examined, \(dryRun ? found : deleted) orphans \(dryRun ? "found" : "deleted"), \(bytes) bytes freed, "
+                    + "\(failed) failed\(dryRun ? " (dry run: nothing changed)" : "")"
+            )
+        }
+    }
+}
