@@ -56,6 +56,9 @@ public final class BackupCreator {
             try? FileManager.default.removeItem(atPath: snapshot)
             try? FileManager.default.removeItem(atPath: partial)
         }
+        // No garbage collector deletes a blob file from the snapshot until the last blob is copied.
+        let collectionPause = request.includeBlobs ? try Self.pauseCollection(in: root) : nil
+        defer { withExtendedLifetime(collectionPause) {} }
         do {
             try SQLiteSnapshot.take(from: database, to: snapshot)
         } catch {
@@ -130,6 +133,20 @@ public final class BackupCreator {
         try RawFile.syncDirectory(directory)
         reporter.report(force: true)
         return BackupCatalog.Item(name: name, path: final, size: Self.size(of: final) ?? 0)
+    }
+
+    /// Holds `collection.lock` exclusively, waiting (at most a minute) for a collector's batch
+    /// of deletes under way to end.
+    static func pauseCollection(in root: String) throws -> DataDirectoryLock {
+        for _ in 0..<600 {
+            do {
+                if let lock = try DataDirectoryLock.acquire(.exclusive, in: root, file: DataDirectoryLock.collectionFileName) { return lock }
+            } catch {
+                throw BackupError.failed("\(error)")
+            }
+            usleep(100_000)
+        }
+        throw BackupError.refused("garbage collection has held \(DataDirectoryLock.collectionFileName) in \(root) for a minute: try again")
     }
 
     struct Blob {

@@ -8,14 +8,17 @@ import Glibc
 /// process dies, so a crash leaves nothing stale behind.
 public final class DataDirectoryLock: Sendable {
     public static let fileName = "wharf.lock"
+    /// Garbage collectors hold it shared while they delete blob files; a backup holds it
+    /// exclusively while it copies them, so no blob its snapshot names is deleted under it.
+    public static let collectionFileName = "collection.lock"
 
     public enum Kind: Sendable { case shared, exclusive }
 
     private let descriptor: Int32
 
     /// Takes the lock without waiting; nil when another process holds it in a conflicting way.
-    public static func acquire(_ kind: Kind, in directory: String) throws(DataDirectoryLockError) -> DataDirectoryLock? {
-        let path = directory + "/" + fileName
+    public static func acquire(_ kind: Kind, in directory: String, file: String = fileName) throws(DataDirectoryLockError) -> DataDirectoryLock? {
+        let path = directory + "/" + file
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw DataDirectoryLockError(path: path, errno: errno) }
         let operation = (kind == .shared ? LOCK_SH : LOCK_EX) | LOCK_NB

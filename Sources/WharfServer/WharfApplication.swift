@@ -208,6 +208,8 @@ public enum WharfApplication {
                 reviewDelay: gc.reviewAfter, manifestsEnabled: !gc.manifests.disabled, blobsEnabled: !gc.blobs.disabled,
                 storageTimeout: gc.storageTimeout, maxBackoff: gc.maxBackoff, uploadGrace: gc.uploadGrace
             ),
+            // Backups copy blobs only from the filesystem driver's data directory.
+            gate: configuration.storage.s3 == nil ? BackupCollectionGate(directory: configuration.storage.rootDirectory) : nil,
             logger: logger
         )
     }

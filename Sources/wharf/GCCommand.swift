@@ -24,14 +24,10 @@ struct GCCommand: AsyncParsableCommand {
         let driver: any StorageDriver
         let lock: DataDirectoryLock
 
-        init(_ options: ConfigurationOptions, reviewAfter: String?) throws {
+        init(_ options: ConfigurationOptions, reviewAfter: String?, uploadGrace: String? = nil) throws {
             var configuration = try options.configuration()
-            if let reviewAfter {
-                guard let seconds = reviewAfter == "-1" || reviewAfter == "0" ? 0 : GoDuration.seconds(reviewAfter) else {
-                    throw ValidationError("--review-after \(reviewAfter) is not a duration: write e.g. 24h, 30m or 0s")
-                }
-                configuration.gc.reviewAfter = seconds
-            }
+            if let reviewAfter { configuration.gc.reviewAfter = try Self.seconds(reviewAfter, option: "--review-after") }
+            if let uploadGrace { configuration.gc.uploadGrace = try Self.seconds(uploadGrace, option: "--upload-grace") }
             let data = DataDirectory(configuration.storage.rootDirectory)
             guard FileManager.default.fileExists(atPath: data.database) else {
                 throw ValidationError("no Wharf data in \(data) (no \(DataDirectory.databaseName)): pass --root or --config")
@@ -48,6 +44,13 @@ struct GCCommand: AsyncParsableCommand {
 
         func close() {
             try? database.close()
+        }
+
+        static func seconds(_ text: String, option: String) throws -> Double {
+            guard let seconds = text == "-1" || text == "0" ? 0 : GoDuration.seconds(text) else {
+                throw ValidationError("\(option) \(text) is not a duration: write e.g. 24h, 30m or 0s")
+            }
+            return seconds
         }
     }
 
@@ -70,8 +73,11 @@ struct GCCommand: AsyncParsableCommand {
         @Option(help: "Review delay for this run instead of gc.reviewafter (e.g. 0s: everything queued is due).")
         var reviewAfter: String?
 
+        @Option(help: "Least wait of links of pushes in progress instead of gc.uploadgrace (0s when no push runs).")
+        var uploadGrace: String?
+
         func run() async throws {
-            let opened = try Opened(options, reviewAfter: reviewAfter)
+            let opened = try Opened(options, reviewAfter: reviewAfter, uploadGrace: uploadGrace)
             defer { opened.close() }
             let console = ConsoleOutput()
             let collector = WharfApplication.collector(

@@ -95,6 +95,37 @@ import Testing
         #expect(throws: ConfigurationError.self) { try load("http:\n  timeouts:\n    idle: soon\n") }
     }
 
+    @Test func garbageCollectionTakesGitLabsKeysAndDefaults() throws {
+        let defaults = try load(nil).configuration.gc
+        #expect(!defaults.disabled && defaults.reviewAfter == 86400 && defaults.maxBackoff == 86400 && !defaults.noIdleBackoff)
+        #expect(defaults.blobs == .init(disabled: false, interval: 5) && defaults.manifests == .init(disabled: false, interval: 5))
+        #expect(defaults.storageTimeout == 5 && defaults.transactionTimeout == 10 && defaults.uploadGrace == 60)
+        let yaml = """
+            gc:
+              disabled: false
+              maxbackoff: 30m
+              noidlebackoff: true
+              transactiontimeout: 5s
+              reviewafter: -1
+              errorcooldownperiod: 30m
+              blobs:
+                disabled: true
+                interval: 1s
+                storagetimeout: 2s
+              manifests:
+                interval: 500ms
+            """
+        let configured = try load(yaml, ["REGISTRY_GC_MANIFESTS_DISABLED": "true", "REGISTRY_GC_UPLOADGRACE": "0s"])
+        #expect(configured.warnings.isEmpty, "\(configured.warnings)")
+        let gc = configured.configuration.gc
+        #expect(gc.reviewAfter == 0 && gc.maxBackoff == 1800 && gc.noIdleBackoff && gc.transactionTimeout == 5 && gc.uploadGrace == 0)
+        #expect(gc.blobs == .init(disabled: true, interval: 1) && gc.storageTimeout == 2)
+        #expect(gc.manifests == .init(disabled: true, interval: 0.5))
+        #expect(try load("gc:\n  reviewafter: 0s\n").configuration.gc.reviewAfter == 0)
+        #expect(throws: ConfigurationError.self) { try load("gc:\n  reviewafter: tomorrow\n") }
+        #expect(throws: ConfigurationError.self) { try load("gc:\n  blobs:\n    interval: 0s\n") }
+    }
+
     @Test func keysWharfDoesNotImplementAreNamedOnce() throws {
         let warnings = try load(Self.distributionYAML).warnings
         #expect(warnings.contains { $0.hasPrefix("http.headers.X-Content-Type-Options.0") })

@@ -16,6 +16,10 @@ struct RadosGatewayStorageTests {
         try await S3StorageTests().pushAndPull(on: try await S3Endpoint.radosGateway())
     }
 
+    @Test func garbageCollectionDeletesFromRadosGateway() async throws {
+        try await S3StorageTests().collection(on: try await S3Endpoint.radosGateway())
+    }
+
     @Test func aChunkedUploadContinuesALargeObjectInRadosGateway() async throws {
         try await S3StorageTests().chunkedUpload(on: try await S3Endpoint.radosGateway())
     }

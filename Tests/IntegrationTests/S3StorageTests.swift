@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import StorageS3
 import Testing
 import WharfTestSupport
@@ -48,6 +49,55 @@ struct S3StorageTests {
 
     @Test func skopeoPushesAndPullsWithBlobsInTheBucket() async throws {
         try await pushAndPull(on: nil)
+    }
+
+    @Test func garbageCollectionDeletesWhatNothingReferencesFromTheBucket() async throws {
+        try await collection(on: nil)
+    }
+
+    /// Online collection with the blobs in a bucket: a deleted image's own blobs and 1,010
+    /// unreferenced uploads go (two batch deletes: 1,000 keys a request), a tagged image keeps
+    /// every object.
+    func collection(on server: S3Endpoint?) async throws {
+        try await withTemporaryDirectory { directory in
+            let (bucket, environment) = try await bucket(on: server)
+            let wharf = try await WharfProcess(
+                root: directory + "/data",
+                environment: environment.merging(CollectionStressTests.eagerCollection()) { _, gc in gc }
+            )
+            let port = try await wharf.waitUntilListening()
+            defer { wharf.killNow() }
+            let client = RegistryHTTPClient(port: port)
+            let config = Data(#"{"architecture":"amd64","os":"linux"}"#.utf8)
+            let keptLayers = [OCIImage.randomBytes(6 << 20), OCIImage.randomBytes(4096)]
+            let kept = try #require(try await CollectionStressTests.push(client, "gc/app", tag: "keep", config: config, layers: keptLayers))
+            let doomed = try #require(try await CollectionStressTests.push(client, "gc/app", tag: "drop", config: config, layers: [OCIImage.randomBytes(2048)]))
+            #expect(try await client.send(.DELETE, "/v2/gc/app/manifests/\(doomed.0)").status == 202)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for start in stride(from: 0, to: 1010, by: 50) {
+                    group.addTask {
+                        for _ in start..<min(start + 50, 1010) {
+                            guard try await client.upload("gc/strays", OCIImage.randomBytes(32)) == 201 else { throw SupportError("stray upload failed") }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let wanted = Set(([kept.0, RawHTTP.sha256(config)] + keptLayers.map(RawHTTP.sha256)).map { digest in
+                let hex = digest.dropFirst("sha256:".count)
+                return "registry/docker/registry/v2/blobs/sha256/\(hex.prefix(2))/\(hex)/data"
+            })
+            var stored = Set(try await keys(bucket))
+            let deadline = ContinuousClock.now + .seconds(120)
+            while ContinuousClock.now < deadline, stored != wanted {
+                try await Task.sleep(for: .milliseconds(250))
+                stored = Set(try await keys(bucket))
+            }
+            #expect(stored == wanted, "left in the bucket: \(stored.subtracting(wanted).count) extra, \(wanted.subtracting(stored).count) missing")
+            try await CollectionStressTests.verifyPull(
+                client, "gc/app", tag: "keep", digest: kept.0, blobs: [RawHTTP.sha256(config)] + keptLayers.map(RawHTTP.sha256)
+            )
+        }
     }
 
     /// skopeo pushes a 12 MiB layer (multipart) and pulls it back; the blobs are in the bucket,

@@ -13,12 +13,16 @@ public struct GarbageCollector: Sendable {
     let driver: any StorageDriver
     let metadata: any MetadataStore
     public let settings: CollectionSettings
+    let gate: (any CollectionGate)?
     let logger: Logger
 
-    public init(driver: any StorageDriver, metadata: any MetadataStore, settings: CollectionSettings, logger: Logger) {
+    public init(
+        driver: any StorageDriver, metadata: any MetadataStore, settings: CollectionSettings, gate: (any CollectionGate)? = nil, logger: Logger
+    ) {
         self.driver = driver
         self.metadata = metadata
         self.settings = settings
+        self.gate = gate
         self.logger = logger
     }
 
@@ -44,6 +48,13 @@ public struct GarbageCollector: Sendable {
         guard settings.blobsEnabled else { return pass }
         let review = review(now: now, dryRun: dryRun, limit: limit)
         pass.links = try await metadata.collectLinks(review)
+        // Held for the deletions' whole course: a backup waits for them, or they for it.
+        let permit = dryRun ? nil : gate.map { $0.allowDeletes() }
+        if case .some(.none) = permit {
+            logger.debug("garbage collection holds off blob deletes while a backup copies blobs")
+            return pass
+        }
+        defer { withExtendedLifetime(permit) {} }
         let begun = try await metadata.beginBlobDeletions(review, staleLeaseBefore: now - settings.leaseTimeout)
         if dryRun || begun.isEmpty {
             pass.blobs = begun
@@ -65,7 +76,7 @@ public struct GarbageCollector: Sendable {
         return pass
     }
 
-    /// Storage deletes of one batch, in the driver's request size, four requests at once, each
+    /// Storage deletes of one batch, in the driver's request size, eight requests at once, each
     /// bounded by the storage timeout: paths not confirmed deleted in time count as failed (and
     /// are postponed; deleting again is harmless). No request starts once half the lease has
     /// passed, so none is still under way when another collector may take the lease over.
@@ -87,7 +98,7 @@ public struct GarbageCollector: Sendable {
                     return await Self.deleteWithin(timeout, chunk, driver: driver)
                 }
             }
-            for _ in 0..<4 { start() }
+            for _ in 0..<8 { start() }
             while let failed = await group.next() {
                 failures.merge(failed) { first, _ in first }
                 start()
