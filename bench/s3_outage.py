@@ -90,33 +90,36 @@ def main():
         path = f"/v2/outage/app/blobs/{digest}"
         rows.append(("backend up", *get(wharf, path)))
 
+        def restart():
+            process = moto(s3_port, log)
+            s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing",
+                              region_name="us-east-1")
+            s3.create_bucket(Bucket="outage")
+            s3.put_object(Bucket="outage", Key=f"docker/registry/v2/blobs/sha256/{digest[7:9]}/{digest[7:]}/data", Body=blob)
+            back = time.perf_counter()
+            while get(wharf, path)[0] != 200:
+                time.sleep(0.05)
+            return process, time.perf_counter() - back
+
         backend.kill()
         backend.wait()
-        for attempt in range(3):
-            rows.append((f"backend down (refused), request {attempt + 1}", *get(wharf, path)))
+        for attempt in range(4):
+            rows.append((f"backend down (connections refused), request {attempt + 1}", *get(wharf, path)))
+        backend, seconds = restart()
+        rows.append(("backend back: first 200 after the restart", 200, seconds, None))
 
+        backend.kill()
+        backend.wait()
         stop = threading.Event()
         hole = threading.Thread(target=black_hole, args=(s3_port, stop))
         hole.start()
         time.sleep(0.5)
-        for attempt in range(2):
-            rows.append((f"backend unresponsive, request {attempt + 1}", *get(wharf, path)))
+        for attempt in range(4):
+            rows.append((f"backend unresponsive (accepts, never answers), request {attempt + 1}", *get(wharf, path)))
         stop.set()
         hole.join()
-
-        backend = moto(s3_port, log)
-        boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing",
-                     region_name="us-east-1").create_bucket(Bucket="outage")
-        boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing",
-                     region_name="us-east-1").put_object(Bucket="outage", Key=f"docker/registry/v2/blobs/sha256/"
-                                                          f"{digest[7:9]}/{digest[7:]}/data", Body=blob)
-        back = time.perf_counter()
-        while True:
-            status, seconds, retry = get(wharf, path)
-            if status == 200:
-                break
-            time.sleep(0.05)
-        rows.append(("backend back: first 200 after the restart", 200, time.perf_counter() - back, None))
+        backend, seconds = restart()
+        rows.append(("backend back: first 200 after the restart", 200, seconds, None))
     finally:
         wharf.stop()
         backend.kill()

@@ -1,11 +1,14 @@
 import Crypto
 import HummingbirdBcrypt
 import NIOConcurrencyHelpers
+import NIOCore
 import NIOPosix
 
-/// bcrypt (hummingbird-auth) for stored passwords, on NIO's blocking thread pool: bcrypt is
-/// meant to be slow, and on the two threads of the cooperative pool one login would stall half
-/// the server. A short memory of recent successful checks spares a CI job that logs in for
+/// bcrypt (hummingbird-auth) for stored passwords, on a thread pool of its own with one
+/// thread fewer than the cores (at least one): bcrypt is meant to be slow, and on the two
+/// threads of the cooperative pool one login would stall half the server; with as many bcrypt
+/// threads as cores, clients failing logins in a loop would take every core from the event
+/// loops (manifest GET p99 2.25× its idle value on two cores), so one core always stays free. A short memory of recent successful checks spares a CI job that logs in for
 /// every pull and push; it is keyed by the stored hash too, so a changed password is checked
 /// afresh.
 public final class PasswordHasher: Sendable {
@@ -16,6 +19,13 @@ public final class PasswordHasher: Sendable {
     /// users, wrong tokens), so a failed login costs one bcrypt whatever made it fail.
     private let dummyHash: String
     private let checks = NIOLockedValueBox(0)
+
+    /// Where every bcrypt runs.
+    static let pool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount - 1))
+        pool.start()
+        return pool
+    }()
 
     public init(cost: UInt8 = 10, memorySeconds: Double = 300) {
         self.cost = cost
@@ -28,14 +38,14 @@ public final class PasswordHasher: Sendable {
 
     public func hash(_ password: String) async throws -> String {
         let cost = cost
-        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        return try await Self.pool.runIfActive { Bcrypt.hash(password, cost: cost) }
     }
 
     public func verify(_ password: String, hash: String, now: Double) async throws -> Bool {
         let key = Array(SHA256.hash(data: Array((hash + "\u{0}" + password).utf8)))
         if let until = recent.withLockedValue({ $0[key] }), now < until { return true }
         checks.withLockedValue { $0 += 1 }
-        guard try await NIOThreadPool.singleton.runIfActive({ Bcrypt.verify(password, hash: hash) }) else { return false }
+        guard try await Self.pool.runIfActive({ Bcrypt.verify(password, hash: hash) }) else { return false }
         recent.withLockedValue { entries in
             if entries.count > 10_000 { entries = entries.filter { $0.value > now } }
             entries[key] = now + memorySeconds
@@ -48,6 +58,6 @@ public final class PasswordHasher: Sendable {
     public func verifyNothing(_ password: String) async throws {
         let dummyHash = dummyHash
         checks.withLockedValue { $0 += 1 }
-        _ = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: dummyHash) }
+        _ = try await Self.pool.runIfActive { Bcrypt.verify(password, hash: dummyHash) }
     }
 }

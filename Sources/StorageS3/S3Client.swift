@@ -43,6 +43,7 @@ public final class S3Client: Sendable {
         _ method: HTTPMethod, key: String?, query: [(String, String)] = [], headers: [(String, String)] = [], body: ByteBuffer? = nil
     ) async throws -> HTTPClientResponse {
         var attempt = 1
+        let started = ContinuousClock.now
         while true {
             guard circuit.allows() else { throw S3Unreachable(endpoint: location.hostHeader, reason: "it did not answer recently") }
             let response: HTTPClientResponse
@@ -53,9 +54,11 @@ public final class S3Client: Sendable {
                 throw CancellationError()
             } catch {
                 // No answer at all (refused, reset, timed out): tried again unless the circuit
-                // opened — waiting out more timeouts then helps nobody.
+                // opened — waiting out more timeouts then helps nobody — or the failure already
+                // took the connect timeout (async-http-client keeps trying to connect until
+                // then), so one request never waits out several of them.
                 circuit.unreachable()
-                guard attempt < Self.attempts, !circuit.isOpen else {
+                guard attempt < Self.attempts, !circuit.isOpen, ContinuousClock.now - started < Self.retryWindow else {
                     throw S3Unreachable(endpoint: location.hostHeader, reason: "\(error)")
                 }
                 try await Task.sleep(for: .milliseconds(50 << attempt))
@@ -75,6 +78,8 @@ public final class S3Client: Sendable {
 
     static let attempts = 4
     static let retried: Set<Int> = [500, 502, 503, 504]
+    /// A request whose attempts found no server for this long is not tried again.
+    static let retryWindow: Duration = .seconds(1)
 
     private func send(
         _ method: HTTPMethod, key: String?, query: [(String, String)], headers: [(String, String)], body: ByteBuffer?
