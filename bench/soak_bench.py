@@ -15,7 +15,7 @@ import time
 from registry_bench import OCI_MANIFEST, Server, free_port
 
 
-def client(port, number, stop, counts, failures):
+def client(port, number, stop, counts, failures, distinct):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
     def request(method, path, body=None, headers=None, expect=(200,)):
@@ -30,8 +30,11 @@ def client(port, number, stop, counts, failures):
     round_number = 0
     while not stop.is_set():
         round_number += 1
-        layer = os.urandom(2048 + round_number % 4096)
-        config = json.dumps({"architecture": "amd64", "os": "linux", "n": round_number}).encode()
+        # With --distinct, images repeat after that many rounds: the working set (cache, rows)
+        # stops growing, so what memory does then is what the load costs, not what it stores.
+        variant = round_number % distinct if distinct else round_number
+        layer = hashlib.sha256(f"{number}-{variant}".encode()).digest() * (64 + variant % 128)
+        config = json.dumps({"architecture": "amd64", "os": "linux", "client": number, "n": variant}).encode()
         digests = []
         for content in (config, layer):
             digest = "sha256:" + hashlib.sha256(content).hexdigest()
@@ -65,6 +68,7 @@ def main():
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--sample-seconds", type=float, default=30)
+    parser.add_argument("--distinct", type=int, default=0, help="images per client before they repeat (0: never)")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="wharf-soak-")
     log = open(os.path.join(work, "server.log"), "w")
@@ -73,7 +77,7 @@ def main():
     server = Server("wharf", [args.wharf, "serve", "--addr", f"127.0.0.1:{port}", "--root", f"{work}/root",
                               "--log-level", "error"], port, log)
     stop, counts, failures = threading.Event(), [0] * args.clients, []
-    threads = [threading.Thread(target=client, args=(port, n, stop, counts, failures)) for n in range(args.clients)]
+    threads = [threading.Thread(target=client, args=(port, n, stop, counts, failures, args.distinct)) for n in range(args.clients)]
     try:
         start = time.time()
         for thread in threads:
