@@ -103,6 +103,67 @@ def sweep(wharf, work, label, count, size):
     return distribution_seconds, wharf_seconds, rm_seconds
 
 
+def sweep_s3(wharf, work, count):
+    """The sweep with both registries' blobs in radosgw (one bucket each, the same objects);
+    returns (seconds for Distribution, for Wharf)."""
+    import concurrent.futures
+    import boto3
+    from s3_bench import ACCESS_KEY, SECRET_KEY, start_cluster
+    here = os.path.dirname(os.path.abspath(__file__))
+    cluster, endpoint = start_cluster(work, os.path.join(here, "..", "scripts", "ceph-s3-cluster.sh"))
+    try:
+        s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=ACCESS_KEY,
+                          aws_secret_access_key=SECRET_KEY)
+        source = f"{work}/s3-source"
+        kept = distribution_root(source, count, 1024)
+        files = [os.path.join(directory, name) for directory, _, names in os.walk(source) for name in names]
+        for bucket in ("distribution", "wharf"):
+            s3.create_bucket(Bucket=bucket)
+
+            def put(path, bucket=bucket):
+                with open(path, "rb") as data:
+                    s3.put_object(Bucket=bucket, Key="registry/" + os.path.relpath(path, source), Body=data.read())
+
+            with concurrent.futures.ThreadPoolExecutor(16) as pool:
+                list(pool.map(put, files))
+
+        def remaining(bucket):
+            keys, token = set(), None
+            while True:
+                page = s3.list_objects_v2(Bucket=bucket, Prefix="registry/docker/registry/v2/blobs/",
+                                          **({"ContinuationToken": token} if token else {}))
+                keys |= {item["Key"].split("/")[-2] for item in page.get("Contents", [])}
+                token = page.get("NextContinuationToken")
+                if not token:
+                    return keys
+
+        storage = (f"  s3:\n    accesskey: {ACCESS_KEY}\n    secretkey: {SECRET_KEY}\n    region: us-east-1\n"
+                   f"    regionendpoint: {endpoint}\n    bucket: distribution\n    rootdirectory: /registry\n")
+        config = distribution_config(f"{work}/s3.yml", free_port(), storage)
+        os.environ.pop("AWS_CA_BUNDLE", None)
+        start = time.perf_counter()
+        subprocess.run(["docker-registry", "garbage-collect", config], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        distribution_seconds = time.perf_counter() - start
+        assert remaining("distribution") == kept, f"Distribution left {len(remaining('distribution'))} blobs"
+        environment = dict(os.environ, REGISTRY_AUTH="none", REGISTRY_STORAGE_S3_ACCESSKEY=ACCESS_KEY,
+                           REGISTRY_STORAGE_S3_SECRETKEY=SECRET_KEY, REGISTRY_STORAGE_S3_REGION="us-east-1",
+                           REGISTRY_STORAGE_S3_REGIONENDPOINT=endpoint, REGISTRY_STORAGE_S3_BUCKET="wharf",
+                           REGISTRY_STORAGE_S3_ROOTDIRECTORY="/registry")
+        data = f"{work}/s3-wharf-data"
+        subprocess.run([wharf, "import", "distribution", "--wharf-root", data], check=True, stdout=subprocess.DEVNULL,
+                       env=environment)
+        start = time.perf_counter()
+        out = subprocess.run([wharf, "gc", "run", "--review-after", "0s", "--upload-grace", "0s", "--root", data],
+                             check=True, capture_output=True, text=True, env=environment).stdout
+        wharf_seconds = time.perf_counter() - start
+        assert f"{count} blobs deleted" in out.strip().splitlines()[-1], out[-500:]
+        assert remaining("wharf") == kept, f"Wharf left {len(remaining('wharf'))} blobs"
+        return distribution_seconds, wharf_seconds
+    finally:
+        cluster.kill()
+
+
 def push_load(server, seconds, clients, deletes, counts, failures, acknowledged, lock):
     """`clients` threads pushing two-layer images (and deleting every fourth) for `seconds`."""
     stop = time.time() + seconds
@@ -182,6 +243,8 @@ def main():
     parser.add_argument("--push-seconds", type=int, default=20)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--skip-sweep", action="store_true")
+    parser.add_argument("--s3", type=int, default=10_000, help="blobs for the sweep on radosgw (0: skip)")
+    parser.add_argument("--skip-push", action="store_true")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="wharf-gc-bench-")
     rows = []
@@ -197,9 +260,15 @@ def main():
                 rows.append((f"sweep {what}: Wharf against rm -rf of the blob tree", "blobs/s", count / wharf, count / rm))
                 print(f"{what}: Distribution {distribution:.2f} s, Wharf {wharf:.2f} s, rm -rf {rm:.2f} s", flush=True)
 
+        if args.s3 > 0:
+            distribution, wharf = sweep_s3(args.wharf, work, args.s3)
+            what = f"{args.s3} unreferenced blobs of 1 KiB in radosgw"
+            rows.append((f"sweep {what}", "blobs/s", args.s3 / wharf, args.s3 / distribution))
+            print(f"{what}: Distribution {distribution:.2f} s, Wharf {wharf:.2f} s", flush=True)
+
         log = open(os.path.join(work, "servers.log"), "w")
         rates, cpu, lost = {}, {}, {}
-        for name, extra in (("off", {"REGISTRY_GC_DISABLED": "true"}),
+        for name, extra in () if args.skip_push else (("off", {"REGISTRY_GC_DISABLED": "true"}),
                             ("on", {"REGISTRY_GC_REVIEWAFTER": "0s", "REGISTRY_GC_UPLOADGRACE": "10s",
                                     "REGISTRY_GC_BLOBS_INTERVAL": "100ms", "REGISTRY_GC_MANIFESTS_INTERVAL": "100ms",
                                     "REGISTRY_GC_NOIDLEBACKOFF": "true"})):
@@ -224,8 +293,9 @@ def main():
                   f"{lost[name]} lost, {cpu[name]:.2f} ms server CPU per push", flush=True)
             server.stop()
         log.close()
-        rows.append((f"pushes of 2-layer images, {args.clients} clients, 1 in 4 deleted", "pushes/s", rates["on"], rates["off"]))
-        rows.append(("server CPU per push", "ms", cpu["on"], cpu["off"]))
+        if not args.skip_push:
+            rows.append((f"pushes of 2-layer images, {args.clients} clients, 1 in 4 deleted", "pushes/s", rates["on"], rates["off"]))
+            rows.append(("server CPU per push", "ms", cpu["on"], cpu["off"]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("\n| figure | unit | Wharf | Distribution 2.8.2 (sweep) / Wharf, GC off (pushes) | ratio |")
@@ -233,7 +303,8 @@ def main():
     for figure, unit, mine, theirs in rows:
         ratio = theirs / mine if unit == "ms" else mine / theirs
         print(f"| {figure} | {unit} | {mine:.1f} | {theirs:.1f} | {ratio:.2f}× |")
-    print(f"\nimages lost: GC on {lost['on']}, GC off {lost['off']}")
+    if lost:
+        print(f"\nimages lost: GC on {lost['on']}, GC off {lost['off']}")
 
 
 if __name__ == "__main__":

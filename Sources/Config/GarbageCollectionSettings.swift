@@ -8,7 +8,8 @@ public struct GarbageCollectionSettings: Sendable, Equatable {
     public var maxBackoff: Double = 24 * 3600
     /// Workers that found nothing sleep `interval`, not a growing backoff.
     public var noIdleBackoff = false
-    /// How long one review transaction may take.
+    /// GitLab's bound on one review transaction. Accepted and kept; Wharf's review batches hold
+    /// SQLite's writer for milliseconds and nothing waits on it.
     public var transactionTimeout: Double = 10
     public var blobs = Worker(interval: 5)
     public var manifests = Worker(interval: 5)

@@ -8,10 +8,15 @@ import NIOHTTP1
 public final class S3Client: Sendable {
     /// One client for the process: its connection pools live as long as the registry does.
     /// A connection takes at most 3 s to open and a read at most 30 s between bytes: an
-    /// unresponsive backend fails requests in seconds, not minutes.
+    /// unresponsive backend fails requests in seconds, not minutes. Up to 64 connections per
+    /// endpoint (async-http-client's default of 8 queued concurrent pulls and pushes behind each
+    /// other, and a request that waits for a connection longer than the connect timeout fails).
     static let http = HTTPClient(
         eventLoopGroupProvider: .singleton,
-        configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(3), read: .seconds(30)))
+        configuration: HTTPClient.Configuration(
+            timeout: .init(connect: .seconds(3), read: .seconds(30)),
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        )
     )
 
     public let location: S3Location
@@ -52,6 +57,13 @@ public final class S3Client: Sendable {
                 circuit.answered()
             } catch is CancellationError {
                 throw CancellationError()
+            } catch let error as HTTPClientError where error == .getConnectionFromPoolTimeout {
+                // Every connection to the endpoint was busy: congestion here, not an outage there.
+                guard attempt < Self.attempts else {
+                    throw S3Unreachable(endpoint: location.hostHeader, reason: "every connection to it stayed busy (\(error))")
+                }
+                attempt += 1
+                continue
             } catch {
                 // No answer at all (refused, reset, timed out): tried again unless the circuit
                 // opened — waiting out more timeouts then helps nobody — or the failure already
