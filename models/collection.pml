@@ -1,8 +1,8 @@
 /*
  * Online garbage collection against pushes: the hand-off between the API and the sweep.
- * Checked by Tests/RegistryTests/CollectionModelTests.swift with spin; with -DNO_CLAIM or
- * -DNO_RECHECK (each removing one safeguard) spin must find the lost image, which shows the
- * model can fail.
+ * Checked by Tests/RegistryTests/CollectionModelTests.swift with spin; with -DNO_CLAIM,
+ * -DNO_RECHECK or -DPOSTPONE_IN_FLIGHT (each removing one safeguard) spin must find the lost
+ * image, which shows the model can fail.
  *
  * One layer blob L and one manifest M (whose bytes are blob M) in one repository.
  * Every `atomic` block is one metadata transaction (SQLite serialises them); what lies
@@ -13,12 +13,17 @@
  *                being deleted), the move of the bytes, commitBlob (row + link + link queued),
  *                then the session's deletion (claim released).
  *   push         ManifestService.put: bytes written unless present, putManifest (refused
- *                while M is being deleted; needs the link to L), bytes written back when the
- *                row was new and they went; then 201.
+ *                while M is being deleted; needs the link to L), bytes written back if they
+ *                went meanwhile; then 201.
  *   deleteImage  the client's DELETE of the manifest (removeManifest queues link and bytes).
  *   reviewLink   collectLinks: a link no manifest references is removed.
  *   sweep(b)     beginBlobDeletions (mark: nothing links, is or references b, no upload
- *                claims it), the storage delete, finishBlobDeletions (row gone).
+ *                claims it), then either the storage delete and finishBlobDeletions (row gone)
+ *                — also what happens when the outcome was unknown: the lease stays until it
+ *                expires and a collector deletes again — or a delete the backend refused,
+ *                leaving the bytes, and postponeBlobDeletions (mark cleared).
+ *   orphans      wharf gc orphans: M's file with no row is marked (a row under a lease, unless
+ *                a row or a claim exists by then), deleted, finished.
  */
 
 bool rowL, fileL, linkL, deletingL;
@@ -28,14 +33,24 @@ bool acked, deleted;                       /* the push answered 201; the client 
 
 inline sweepL() {
   atomic { rowL && !deletingL && !linkL && !(manifestM) && claimL == 0 -> deletingL = true }
-  fileL = false;
-  atomic { rowL = false; deletingL = false }
+  if
+  :: fileL = false; atomic { rowL = false; deletingL = false }
+  :: atomic { deletingL = false }                 /* refused: bytes left, postponed */
+#ifdef POSTPONE_IN_FLIGHT
+  :: atomic { deletingL = false }; fileL = false  /* postponed while the delete still lands */
+#endif
+  fi
 }
 
 inline sweepM() {
   atomic { rowM && !deletingM && !manifestM -> deletingM = true }
-  fileM = false;
-  atomic { rowM = false; deletingM = false }
+  if
+  :: fileM = false; atomic { rowM = false; deletingM = false }
+  :: atomic { deletingM = false }
+#ifdef POSTPONE_IN_FLIGHT
+  :: atomic { deletingM = false }; fileM = false
+#endif
+  fi
 }
 
 proctype upload() {
@@ -57,7 +72,6 @@ proctype upload() {
 }
 
 proctype push() {
-  bool wasUnknown;
 retry:
   if
   :: !fileM -> fileM = true
@@ -67,12 +81,12 @@ retry:
     if
     :: !linkL -> goto done              /* MANIFEST_BLOB_UNKNOWN: the client uploads again */
     :: deletingM -> goto wait           /* blobBeingDeleted */
-    :: else -> wasUnknown = !rowM; rowM = true; manifestM = true
+    :: else -> rowM = true; manifestM = true
     fi
   }
 #ifndef NO_RECHECK
   if
-  :: wasUnknown && !fileM -> fileM = true
+  :: !fileM -> fileM = true
   :: else -> skip
   fi;
 #endif
@@ -93,6 +107,12 @@ proctype reviewLink() {
   atomic { linkL && !manifestM -> linkL = false }
 }
 
+proctype orphans() {
+  atomic { !rowM -> rowM = true; deletingM = true }
+  fileM = false;
+  atomic { rowM = false; deletingM = false }
+}
+
 proctype sweeper() {
   do
   :: sweepL()
@@ -105,7 +125,7 @@ init {
   /* An earlier copy of the image was pushed and deleted: its bytes await the sweep. */
   rowL = true; fileL = true; rowM = true; fileM = true;
   atomic {
-    run upload(); run push(); run sweeper(); run sweeper(); run reviewLink(); run deleteImage()
+    run upload(); run push(); run sweeper(); run sweeper(); run reviewLink(); run deleteImage(); run orphans()
   }
 }
 

@@ -87,10 +87,8 @@ extension InMemoryMetadataStore {
                 if dangling { removed.append(CollectedItem(kind: .link, repository: repository, digest: candidate.digest, event: candidate.event)) }
                 if review.dryRun { continue }
                 state.queue[CandidateKey(kind: .link, repository: repository, digest: candidate.digest)] = nil
-                if dangling {
-                    state.links[repository]?.remove(candidate.digest)
-                    state.enqueue(.blob, nil, candidate.digest, .linkRemoved, at: review.queuedBy)
-                }
+                if dangling { state.links[repository]?.remove(candidate.digest) }
+                if dangling || !linked { state.enqueue(.blob, nil, candidate.digest, .linkRemoved, at: review.queuedBy) }
             }
             return removed
         }
@@ -117,16 +115,16 @@ extension InMemoryMetadataStore {
         }
     }
 
-    public func beginBlobDeletions(_ review: CollectionReview, staleLeaseBefore: Double) async throws -> [BlobDeletion] {
+    public func beginBlobDeletions(_ review: CollectionReview, leaseUntil: Double) async throws -> [BlobDeletion] {
         state.withLockedValue { state in
             var begun: [BlobDeletion] = []
             // Deletions a collector began and never finished: already decided, taken over.
-            for (digest, lease) in state.deleting.sorted(by: { $0.value < $1.value }) where lease < staleLeaseBefore {
+            for (digest, lease) in state.deleting.sorted(by: { $0.value < $1.value }) where lease < review.now {
                 guard begun.count < review.limit, let blob = state.blobs[digest] else { continue }
                 let candidate = state.queue[CandidateKey(kind: .blob, repository: nil, digest: digest)]
-                if !review.dryRun { state.deleting[digest] = review.now }
+                if !review.dryRun { state.deleting[digest] = leaseUntil }
                 begun.append(BlobDeletion(
-                    digest: digest, size: blob.size, lease: review.dryRun ? lease : review.now, reviewCount: candidate?.reviewCount ?? 0,
+                    digest: digest, size: blob.size, lease: review.dryRun ? lease : leaseUntil, reviewCount: candidate?.reviewCount ?? 0,
                     event: candidate?.event ?? .blobUnlinked
                 ))
             }
@@ -147,12 +145,25 @@ extension InMemoryMetadataStore {
                 case .free:
                     break
                 }
-                if !review.dryRun { state.deleting[candidate.digest] = review.now }
+                if !review.dryRun { state.deleting[candidate.digest] = leaseUntil }
                 begun.append(BlobDeletion(
-                    digest: candidate.digest, size: blob.size, lease: review.now, reviewCount: candidate.reviewCount, event: candidate.event
+                    digest: candidate.digest, size: blob.size, lease: leaseUntil, reviewCount: candidate.reviewCount, event: candidate.event
                 ))
             }
             return begun
+        }
+    }
+
+    public func beginOrphanDeletions(_ orphans: [BlobRecord], leaseUntil: Double) async throws -> [BlobDeletion] {
+        state.withLockedValue { state in
+            orphans.compactMap { orphan in
+                guard state.blobs[orphan.digest] == nil, !state.uploads.values.contains(where: { $0.committing == orphan.digest }) else {
+                    return nil
+                }
+                state.blobs[orphan.digest] = orphan
+                state.deleting[orphan.digest] = leaseUntil
+                return BlobDeletion(digest: orphan.digest, size: orphan.size, lease: leaseUntil, event: .orphan)
+            }
         }
     }
 

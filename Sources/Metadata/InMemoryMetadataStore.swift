@@ -48,7 +48,9 @@ public final class InMemoryMetadataStore: MetadataStore {
     public func blob(_ digest: Digest, in repository: RepositoryName) async throws -> BlobRecord? {
         state.withLockedValue { state in
             guard state.links[repository]?.contains(digest) == true, var record = state.blobs[digest] else { return nil }
-            record.linkQueuedAt = state.queue[CandidateKey(kind: .link, repository: repository, digest: digest)]?.queuedAt
+            let queued = state.queue[CandidateKey(kind: .link, repository: repository, digest: digest)]
+            record.linkQueuedAt = queued?.queuedAt
+            record.linkQueuedEvent = queued?.event
             return record
         }
     }
@@ -106,7 +108,10 @@ public final class InMemoryMetadataStore: MetadataStore {
             let isNew = state.manifests[repository]?[manifest.digest] == nil
             if isNew {
                 state.manifests[repository, default: [:]][manifest.digest] = manifest
-                state.references[repository, default: [:]][manifest.digest] = references
+                var held = references
+                held.blobs += references.foreignBlobs.filter { linked.contains($0) }
+                held.foreignBlobs = []
+                state.references[repository, default: [:]][manifest.digest] = held
             }
             for tag in tags {
                 if let previous = state.tags[repository]?[tag], previous != manifest.digest {
@@ -181,6 +186,7 @@ public final class InMemoryMetadataStore: MetadataStore {
     public func markUploadCommitting(_ id: String, digest: Digest) async throws {
         try state.withLockedValue { state in
             guard state.deleting[digest] == nil else { throw MetadataError.blobBeingDeleted(digest) }
+            guard state.uploads[id] != nil else { throw MetadataError.uploadGone(id) }
             state.uploads[id]?.committing = digest
         }
     }

@@ -7,9 +7,13 @@ public struct ManifestReferences: Sendable, Equatable {
     public var blobs: [Digest]
     /// Child manifests of an index.
     public var manifests: [Digest]
+    /// Layers with `urls`: not required, but recorded as references where the repository holds
+    /// them, so garbage collection keeps a foreign layer a client pushed anyway.
+    public var foreignBlobs: [Digest]
 
-    public init(blobs: [Digest] = [], manifests: [Digest] = []) {
+    public init(blobs: [Digest] = [], manifests: [Digest] = [], foreignBlobs: [Digest] = []) {
         self.blobs = blobs
         self.manifests = manifests
+        self.foreignBlobs = foreignBlobs
     }
 }

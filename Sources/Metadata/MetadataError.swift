@@ -8,4 +8,6 @@ public enum MetadataError: Error, Sendable, Equatable {
     case tooManyUploads(String)
     /// Garbage collection is deleting the blob: wait for it to finish, then write it anew.
     case blobBeingDeleted(Digest)
+    /// The upload session is gone (purged): its claim cannot be recorded.
+    case uploadGone(String)
 }

@@ -68,7 +68,8 @@ public protocol MetadataStore: Sendable {
 
     /// Records that the session's verified bytes are being moved to the blob of `digest`: a
     /// claim on the blob until the session is deleted. Throws `MetadataError.blobBeingDeleted`
-    /// while the blob's deletion is under way (the bytes would be deleted after the move).
+    /// while the blob's deletion is under way (the bytes would be deleted after the move), and
+    /// `uploadGone` when the session no longer exists.
     func markUploadCommitting(_ id: String, digest: Digest) async throws
 
     func deleteUpload(_ id: String) async throws
@@ -98,20 +99,28 @@ public protocol MetadataStore: Sendable {
     /// is deleted as a client's delete would be; the others leave the queue.
     func collectManifests(_ review: CollectionReview) async throws -> [CollectedItem]
 
-    /// Reviews due blob candidates, and takes over deletions whose lease began before
-    /// `staleLeaseBefore`: a blob that no repository links, that is no manifest and no
+    /// Reviews due blob candidates, and takes over deletions whose lease expired before
+    /// `review.now`: a blob that no repository links, that is no manifest and no
     /// manifest references, and that no upload is committing, is marked as being
     /// deleted and returned; the others leave the queue (one that only an upload committing it
     /// holds is looked at again after `BlobClaim.recheck`). From the mark on, the blob is unknown
     /// to `blob(_:)` and `linkBlob`, and `commitBlob`, `markUploadCommitting` and `putManifest`
     /// of it fail with `blobBeingDeleted`.
-    func beginBlobDeletions(_ review: CollectionReview, staleLeaseBefore: Double) async throws -> [BlobDeletion]
+    /// The lease is `leaseUntil`, the time until which the deletion is this collector's alone.
+    func beginBlobDeletions(_ review: CollectionReview, leaseUntil: Double) async throws -> [BlobDeletion]
+
+    /// Marks blob files nobody knows (`wharf gc orphans`) for deletion as `beginBlobDeletions`
+    /// marks candidates: each digest that has no row and no upload committing it gets a row
+    /// under the lease `leaseUntil`, so a push of it waits until the deletion is done; returns
+    /// those marked.
+    func beginOrphanDeletions(_ orphans: [BlobRecord], leaseUntil: Double) async throws -> [BlobDeletion]
 
     /// The blobs' bytes are deleted from storage: forget those still under the given lease.
     func finishBlobDeletions(_ deletions: [BlobDeletion]) async throws
 
-    /// Deleting the bytes failed: the blobs are claimable again, and reviewed again (if still
-    /// unreferenced) not before `until`.
+    /// Deleting the bytes failed and left them in place: the blobs are claimable again, and
+    /// reviewed again (if still unreferenced) not before `until`. A deletion whose outcome is
+    /// unknown (a timeout) is not postponed: its lease runs out and a collector deletes again.
     func postponeBlobDeletions(_ deletions: [BlobDeletion], until: Double) async throws
 
     /// A client was told the blob is in `repository` while its link waits for review: the

@@ -8,6 +8,11 @@ extension MetadataConformance {
         CollectionReview(now: 4_000_000_000, reviewDelay: 0, limit: 1000, dryRun: dryRun)
     }
 
+    /// Begins the due blob deletions with a lease of a minute.
+    static func begin(_ store: any MetadataStore, _ review: CollectionReview) async throws -> [BlobDeletion] {
+        try await store.beginBlobDeletions(review, leaseUntil: review.now + 60)
+    }
+
     /// Runs link, manifest and blob reviews until nothing more is collected; returns the
     /// blob deletions begun (finished at once, as a collector whose storage deletes succeed).
     static func collectEverything(_ store: any MetadataStore) async throws -> (links: [CollectedItem], manifests: [CollectedItem], blobs: [Digest]) {
@@ -17,7 +22,7 @@ extension MetadataConformance {
         while true {
             let newManifests = try await store.collectManifests(dueReview())
             let newLinks = try await store.collectLinks(dueReview())
-            let begun = try await store.beginBlobDeletions(dueReview(), staleLeaseBefore: 0)
+            let begun = try await begin(store, dueReview())
             try await store.finishBlobDeletions(begun)
             manifests += newManifests
             links += newLinks
@@ -48,7 +53,7 @@ extension MetadataConformance {
             let links = try await store.collectLinks(dueReview())
             try require(links.map(\.digest) == [blob.digest], "link not collected: \(links)")
             try require(try await store.blob(blob.digest, in: repo) == nil, "collected link still answers")
-            let begun = try await store.beginBlobDeletions(dueReview(), staleLeaseBefore: 0)
+            let begun = try await begin(store, dueReview())
             try require(begun.map(\.digest) == [blob.digest] && begun.first?.size == blob.size, "deletion not begun: \(begun)")
             try require(try await store.blob(blob.digest) == nil, "a blob being deleted is still known")
             try await store.finishBlobDeletions(begun)
@@ -78,12 +83,54 @@ extension MetadataConformance {
             let stray = BlobRecord(digest: Fixture.digest("failed-push"), size: 3, createdAt: 1000)
             try await store.recordUnreferencedBlob(stray)
             try require(try await store.blob(stray.digest)?.size == 3, "not recorded")
-            let begun = try await store.beginBlobDeletions(dueReview(), staleLeaseBefore: 0)
+            let begun = try await begin(store, dueReview())
             try require(begun.map(\.digest) == [stray.digest] && begun.first?.event == .pushFailed, "not collected: \(begun)")
             // A blob already known is left alone.
             try await store.commitBlob(Fixture.blob("kept"), in: Fixture.repo("r"))
             try await store.recordUnreferencedBlob(BlobRecord(digest: Fixture.digest("kept"), size: 99, createdAt: 1000))
             try require(try await store.blob(Fixture.digest("kept"))?.size == 10, "a known blob was replaced")
+        },
+        Case(name: "a foreign layer a client pushed anyway is kept while the manifest names it") { store in
+            let repo = Fixture.repo("r")
+            try await store.commitBlob(Fixture.blob("config"), in: repo)
+            try await store.commitBlob(Fixture.blob("foreign"), in: repo)
+            let references = ManifestReferences(blobs: [Fixture.digest("config")], foreignBlobs: [Fixture.digest("foreign"), Fixture.digest("elsewhere")])
+            try await store.putManifest(Fixture.manifest("windows"), references: references, in: repo, tags: [Fixture.tag("v1")])
+            let collected = try await collectEverything(store)
+            try require(collected.links.isEmpty && collected.blobs.isEmpty, "a pushed foreign layer was collected: \(collected)")
+            try require(try await store.blob(Fixture.digest("foreign"), in: repo) != nil, "foreign layer lost")
+        },
+        Case(name: "a blob whose link a client deleted goes once its last manifest does") { store in
+            let repo = Fixture.repo("r")
+            let manifest = try await pushImage(store, repo, seed: "a", tags: [Fixture.tag("v1")])
+            try require(try await store.unlinkBlob(Fixture.digest("layer"), from: repo), "unlink failed")
+            var collected = try await collectEverything(store)
+            try require(collected.blobs.isEmpty, "a referenced blob was collected: \(collected.blobs)")
+            try require(try await store.deleteManifest(manifest.digest, in: repo), "manifest not deleted")
+            collected = try await collectEverything(store)
+            try require(collected.blobs.contains(Fixture.digest("layer")), "the unlinked layer leaked: \(collected.blobs)")
+        },
+        Case(name: "orphans are marked only when nothing knows them, then deleted as collected blobs") { store in
+            let repo = Fixture.repo("r")
+            try await store.commitBlob(Fixture.blob("known"), in: repo)
+            try await store.createUpload(UploadRecord(id: "u1", repository: repo, startedAt: 1000))
+            try await store.markUploadCommitting("u1", digest: Fixture.digest("claimed"))
+            let orphans = ["known", "claimed", "stray"].map { Fixture.blob($0) }
+            let begun = try await store.beginOrphanDeletions(orphans, leaseUntil: 4e9)
+            try require(begun.map(\.digest) == [Fixture.digest("stray")] && begun.first?.event == .orphan, "marked \(begun)")
+            try await expectBeingDeleted(Fixture.digest("stray"), "upload commit of an orphan being deleted") {
+                try await store.markUploadCommitting("u1", digest: Fixture.digest("stray"))
+            }
+            try await store.finishBlobDeletions(begun)
+            try require(!(try await store.blobIsKnown(Fixture.digest("stray"))), "orphan row left behind")
+        },
+        Case(name: "a purged session cannot claim a blob") { store in
+            do {
+                try await store.markUploadCommitting("gone", digest: Fixture.digest("x"))
+                throw MetadataConformanceFailure(description: "a missing session recorded a claim")
+            } catch MetadataError.uploadGone(let id) {
+                try require(id == "gone", "refused for \(id)")
+            }
         },
         Case(name: "a referenced layer keeps its link and its bytes") { store in
             let repo = Fixture.repo("r")
@@ -162,7 +209,7 @@ extension MetadataConformance {
             try await store.commitBlob(blob, in: repo)
             try await store.commitBlob(Fixture.blob("source"), in: Fixture.repo("other"))
             try require(try await store.unlinkBlob(blob.digest, from: repo), "unlink failed")
-            let begun = try await store.beginBlobDeletions(dueReview(), staleLeaseBefore: 0)
+            let begun = try await begin(store, dueReview())
             try require(begun.map(\.digest) == [blob.digest], "deletion not begun: \(begun)")
             try require(try await store.blob(blob.digest) == nil, "a blob being deleted is known")
             try require(!(try await store.linkBlob(blob.digest, into: repo)), "a blob being deleted was mounted")
@@ -177,9 +224,9 @@ extension MetadataConformance {
             try require(try await store.blob(blob.digest) != nil, "a postponed deletion left the blob unknown")
             let waiting = try await store.collectionCandidates(.blob, limit: 10)
             try require(waiting.first?.reviewCount == 1 && waiting.first?.notBefore == 4_000_000_100, "postponed candidate \(waiting)")
-            try require(try await store.beginBlobDeletions(dueReview(), staleLeaseBefore: 0).isEmpty, "reviewed before the backoff ended")
+            try require(try await begin(store, dueReview()).isEmpty, "reviewed before the backoff ended")
             let later = CollectionReview(now: 4_000_000_200, reviewDelay: 0, limit: 10)
-            try require(try await store.beginBlobDeletions(later, staleLeaseBefore: 0).map(\.digest) == [blob.digest], "not retried")
+            try require(try await begin(store, later).map(\.digest) == [blob.digest], "not retried")
         },
         Case(name: "an upload committing a blob holds it until the session ends") { store in
             let repo = Fixture.repo("r")
@@ -188,27 +235,24 @@ extension MetadataConformance {
             _ = try await store.unlinkBlob(blob.digest, from: repo)
             try await store.createUpload(UploadRecord(id: "u1", repository: repo, startedAt: 1000))
             try await store.markUploadCommitting("u1", digest: blob.digest)
-            try require(try await store.beginBlobDeletions(dueReview(), staleLeaseBefore: 0).isEmpty, "a claimed blob's deletion began")
+            try require(try await begin(store, dueReview()).isEmpty, "a claimed blob's deletion began")
             try require(try await store.collectionCandidates(.blob, limit: 10).count == 1, "a claimed candidate left the queue")
             try await store.deleteUpload("u1")
             let recheck = CollectionReview(now: 4e9 + BlobClaim.recheck, reviewDelay: 0, limit: 10)
-            try require(try await store.beginBlobDeletions(recheck, staleLeaseBefore: 0).map(\.digest) == [blob.digest], "released blob kept")
+            try require(try await begin(store, recheck).map(\.digest) == [blob.digest], "released blob kept")
         },
-        Case(name: "a stale lease is taken over; only the current lease finishes") { store in
+        Case(name: "an expired lease is taken over; only the current lease finishes") { store in
             let blob = Fixture.blob("leased")
             try await store.commitBlob(blob, in: Fixture.repo("r"))
             _ = try await store.unlinkBlob(blob.digest, from: Fixture.repo("r"))
             let start: Double = 4_000_000_000
-            let first = try await store.beginBlobDeletions(CollectionReview(now: start, reviewDelay: 0, limit: 10), staleLeaseBefore: 0)
-            try require(first.map(\.lease) == [start], "first lease \(first)")
-            let idle = try await store.beginBlobDeletions(
-                CollectionReview(now: start + 10, reviewDelay: 0, limit: 10), staleLeaseBefore: start - 1000
-            )
-            try require(idle.isEmpty, "a fresh lease was taken over")
-            let second = try await store.beginBlobDeletions(
-                CollectionReview(now: start + 5000, reviewDelay: 0, limit: 10), staleLeaseBefore: start + 4000
-            )
-            try require(second.map(\.lease) == [start + 5000], "stale lease not taken over: \(second)")
+            let first = try await store.beginBlobDeletions(CollectionReview(now: start, reviewDelay: 0, limit: 10), leaseUntil: start + 100)
+            try require(first.map(\.lease) == [start + 100], "first lease \(first)")
+            // Another collector, configured with a shorter lease, still waits for this one to expire.
+            let idle = try await store.beginBlobDeletions(CollectionReview(now: start + 50, reviewDelay: 0, limit: 10), leaseUntil: start + 60)
+            try require(idle.isEmpty, "a lease was taken over before it expired")
+            let second = try await store.beginBlobDeletions(CollectionReview(now: start + 101, reviewDelay: 0, limit: 10), leaseUntil: start + 200)
+            try require(second.map(\.lease) == [start + 200], "expired lease not taken over: \(second)")
             try await store.finishBlobDeletions(first)
             try require(try await store.blobIsKnown(blob.digest), "the old lease finished the deletion")
             try await store.finishBlobDeletions(second)

@@ -26,23 +26,28 @@ extension SQLiteMetadataStore {
             var removed: [CollectedItem] = []
             for (id, candidate) in try Self.due(db, .link, review) {
                 guard let repository = candidate.repository else { continue }
-                let dangling = try Bool.fetchOne(
+                let row = try Row.fetchOne(
                     db.cachedStatement(
                         sql: """
-                            SELECT EXISTS (SELECT 1 FROM repository_blobs WHERE repository_id = ?1 AND digest = ?2)
-                                AND NOT EXISTS (SELECT 1 FROM manifest_references
-                                    WHERE repository_id = ?1 AND child_digest = ?2 AND child_is_manifest = 0)
+                            SELECT EXISTS (SELECT 1 FROM repository_blobs WHERE repository_id = ?1 AND digest = ?2),
+                                EXISTS (SELECT 1 FROM manifest_references WHERE repository_id = ?1 AND child_digest = ?2 AND child_is_manifest = 0)
                             """
                     ),
                     arguments: [id, candidate.digest.description]
-                ) ?? false
+                )
+                let linked: Bool = row?[0] ?? false
+                let referenced: Bool = row?[1] ?? true
+                let dangling = linked && !referenced
                 if dangling { removed.append(CollectedItem(kind: .link, repository: repository, digest: candidate.digest, event: candidate.event)) }
                 if review.dryRun { continue }
                 try Self.dequeue(db, .link, id, candidate.digest)
                 if dangling {
                     try db.cachedStatement(sql: "DELETE FROM repository_blobs WHERE repository_id = ? AND digest = ?")
                         .execute(arguments: [id, candidate.digest.description])
-                    // The link already waited its review delay: its blob is due at once.
+                }
+                if dangling || !linked {
+                    // The link already waited its review delay (or a client removed it): the blob's
+                    // own review is due at once, and decides whether anything else holds it.
                     try Self.enqueue(db, .blob, 0, candidate.digest, .linkRemoved, at: review.queuedBy)
                 }
             }
@@ -59,7 +64,12 @@ extension SQLiteMetadataStore {
                     db.cachedStatement(sql: "SELECT subject FROM manifests WHERE repository_id = ? AND digest = ?"),
                     arguments: [id, candidate.digest.description]
                 )
-                guard let row, !(try Self.isManifestKept(db, candidate.digest, subject: row[0], in: id)) else {
+                guard let row else {
+                    // Deleted meanwhile: its deletion queued what it held, and its bytes.
+                    if !review.dryRun { try Self.dequeue(db, .manifest, id, candidate.digest) }
+                    continue
+                }
+                guard !(try Self.isManifestKept(db, candidate.digest, subject: row[0], in: id)) else {
                     if !review.dryRun { try Self.dequeue(db, .manifest, id, candidate.digest) }
                     continue
                 }
@@ -70,10 +80,10 @@ extension SQLiteMetadataStore {
         }
     }
 
-    public func beginBlobDeletions(_ review: CollectionReview, staleLeaseBefore: Double) async throws -> [BlobDeletion] {
+    public func beginBlobDeletions(_ review: CollectionReview, leaseUntil: Double) async throws -> [BlobDeletion] {
         try await transaction(dryRun: review.dryRun) { db in
             var begun: [BlobDeletion] = []
-            // Deletions a collector began and never finished: already decided, taken over.
+            // Deletions whose lease expired (their collector died or gave up): already decided, taken over.
             let stale = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -82,16 +92,16 @@ extension SQLiteMetadataStore {
                         WHERE b.deleting IS NOT NULL AND b.deleting < ? ORDER BY b.deleting LIMIT ?
                         """
                 ),
-                arguments: [staleLeaseBefore, review.limit]
+                arguments: [review.now, review.limit]
             )
             for row in stale {
                 let digest = try Digest(parsing: row[0])
                 let oldLease: Double = row[2]
                 if !review.dryRun {
-                    try db.cachedStatement(sql: "UPDATE blobs SET deleting = ? WHERE digest = ?").execute(arguments: [review.now, digest.description])
+                    try db.cachedStatement(sql: "UPDATE blobs SET deleting = ? WHERE digest = ?").execute(arguments: [leaseUntil, digest.description])
                 }
                 begun.append(BlobDeletion(
-                    digest: digest, size: row[1], lease: review.dryRun ? oldLease : review.now, reviewCount: (row[3] as Int?) ?? 0,
+                    digest: digest, size: row[1], lease: review.dryRun ? oldLease : leaseUntil, reviewCount: (row[3] as Int?) ?? 0,
                     event: (row[4] as String?).flatMap(CollectionEvent.init(rawValue:)) ?? .blobUnlinked
                 ))
             }
@@ -120,11 +130,31 @@ extension SQLiteMetadataStore {
                 }
                 if !review.dryRun {
                     try db.cachedStatement(sql: "UPDATE blobs SET deleting = ? WHERE digest = ?")
-                        .execute(arguments: [review.now, candidate.digest.description])
+                        .execute(arguments: [leaseUntil, candidate.digest.description])
                 }
                 begun.append(BlobDeletion(
-                    digest: candidate.digest, size: blob[0], lease: review.now, reviewCount: candidate.reviewCount, event: candidate.event
+                    digest: candidate.digest, size: blob[0], lease: leaseUntil, reviewCount: candidate.reviewCount, event: candidate.event
                 ))
+            }
+            return begun
+        }
+    }
+
+    public func beginOrphanDeletions(_ orphans: [BlobRecord], leaseUntil: Double) async throws -> [BlobDeletion] {
+        guard !orphans.isEmpty else { return [] }
+        return try await database.write { db in
+            var begun: [BlobDeletion] = []
+            for orphan in orphans {
+                let known = try Bool.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT EXISTS (SELECT 1 FROM blobs WHERE digest = ?1) OR EXISTS (SELECT 1 FROM uploads WHERE committing = ?1)"
+                    ),
+                    arguments: [orphan.digest.description]
+                ) ?? true
+                if known { continue }
+                try db.cachedStatement(sql: "INSERT INTO blobs (digest, size, created_at, deleting) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [orphan.digest.description, orphan.size, orphan.createdAt, leaseUntil])
+                begun.append(BlobDeletion(digest: orphan.digest, size: orphan.size, lease: leaseUntil, event: .orphan))
             }
             return begun
         }
@@ -164,8 +194,8 @@ extension SQLiteMetadataStore {
         try await database.write { db in
             try db.cachedStatement(
                 sql: """
-                    UPDATE gc_queue SET queued_at = max(queued_at, ?), event = 'blob_check'
-                    WHERE kind = 'link' AND repository_id = (SELECT id FROM repositories WHERE name = ?) AND digest = ?
+                    UPDATE gc_queue SET event = CASE WHEN ?1 >= queued_at THEN 'blob_check' ELSE event END, queued_at = max(queued_at, ?1)
+                    WHERE kind = 'link' AND repository_id = (SELECT id FROM repositories WHERE name = ?2) AND digest = ?3
                     """
             ).execute(arguments: [now, repository.value, digest.description])
         }
@@ -187,7 +217,7 @@ extension SQLiteMetadataStore {
                 db,
                 sql: """
                     SELECT kind, COUNT(*), SUM(queued_at <= ? AND not_before <= ?
-                        AND (event NOT IN ('blob_upload', 'blob_mount', 'blob_check') OR queued_at <= ?))
+                        AND (event NOT IN ('blob_upload', 'blob_mount', 'blob_check', 'manifest_upload') OR queued_at <= ?))
                     FROM gc_queue GROUP BY kind
                     """,
                 arguments: [review.queuedBy, review.now, review.pushesQueuedBy]

@@ -68,7 +68,7 @@ extension SQLiteMetadataStore {
                     SELECT q.repository_id, r.name, q.digest, q.event, q.queued_at, q.not_before, q.review_count
                     FROM gc_queue q LEFT JOIN repositories r ON r.id = q.repository_id
                     WHERE q.kind = ? AND q.queued_at <= ? AND q.not_before <= ?
-                        AND (q.event NOT IN ('blob_upload', 'blob_mount', 'blob_check') OR q.queued_at <= ?)
+                        AND (q.event NOT IN ('blob_upload', 'blob_mount', 'blob_check', 'manifest_upload') OR q.queued_at <= ?)
                     ORDER BY q.queued_at, q.digest LIMIT ?
                     """
             ),

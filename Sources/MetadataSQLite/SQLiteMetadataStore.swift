@@ -59,7 +59,7 @@ public final class SQLiteMetadataStore: MetadataStore {
             try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT b.size, b.created_at, q.queued_at FROM repositories r
+                        SELECT b.size, b.created_at, q.queued_at, q.event FROM repositories r
                         JOIN repository_blobs l ON l.repository_id = r.id
                         JOIN blobs b ON b.digest = l.digest
                         LEFT JOIN gc_queue q ON q.kind = 'link' AND q.repository_id = r.id AND q.digest = l.digest
@@ -67,7 +67,12 @@ public final class SQLiteMetadataStore: MetadataStore {
                         """
                 ),
                 arguments: [repository.value, digest.description]
-            ).map { BlobRecord(digest: digest, size: $0[0], createdAt: $0[1], linkQueuedAt: $0[2]) }
+            ).map {
+                BlobRecord(
+                    digest: digest, size: $0[0], createdAt: $0[1], linkQueuedAt: $0[2],
+                    linkQueuedEvent: ($0[3] as String?).flatMap(CollectionEvent.init(rawValue:))
+                )
+            }
         }
     }
 
@@ -155,6 +160,9 @@ public final class SQLiteMetadataStore: MetadataStore {
                     """
             )
             for blob in references.blobs {
+                try insertReference.execute(arguments: [id, manifest.digest.description, blob.description, false])
+            }
+            for blob in try references.foreignBlobs.filter({ try Self.missing(db, [$0], in: id, table: "repository_blobs").isEmpty }) {
                 try insertReference.execute(arguments: [id, manifest.digest.description, blob.description, false])
             }
             for child in references.manifests {
@@ -302,6 +310,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         try await database.write { db in
             try Self.refuseIfDeleting(db, digest)
             try db.cachedStatement(sql: "UPDATE uploads SET committing = ? WHERE id = ?").execute(arguments: [digest.description, id])
+            if db.changesCount == 0 { throw MetadataError.uploadGone(id) }
         }
     }
 

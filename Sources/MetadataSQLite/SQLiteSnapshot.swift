@@ -17,15 +17,24 @@ public enum SQLiteSnapshot {
         try live.close()
     }
 
-    /// Every blob the copy names, layers and configs and manifests alike, with its size.
+    /// Every blob the copy names that something holds — a link, a manifest, a manifest's
+    /// reference — with its size. A blob nothing holds is a garbage collection candidate whose
+    /// file may already be gone (a deletion under way, or one postponed after it took effect).
     public static func storedBlobs(in path: String) throws -> [(digest: String, size: Int64)] {
         let queue = try DatabaseQueue(path: path, configuration: readOnly)
         defer { try? queue.close() }
         return try queue.read { db in
-            try Row.fetchAll(
+            let held = try db.columns(in: "blobs").contains { $0.name == "deleting" }
+                ? """
+                    SELECT b.digest, b.size FROM blobs b WHERE b.deleting IS NULL AND (
+                        EXISTS (SELECT 1 FROM repository_blobs l WHERE l.digest = b.digest)
+                        OR EXISTS (SELECT 1 FROM manifest_references r WHERE r.child_digest = b.digest))
+                    """
+                : "SELECT digest, size FROM blobs"
+            return try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT digest, size FROM blobs
+                    \(held)
                     UNION SELECT digest, MAX(size) FROM manifests GROUP BY digest
                     ORDER BY digest
                     """

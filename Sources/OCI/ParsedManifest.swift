@@ -37,6 +37,10 @@ public struct ParsedManifest: Sendable, Equatable {
         artifactType ?? (kind == .image ? config?.mediaType : nil)
     }
 
+    /// Layers with `urls` (non-distributable, "foreign"): not required, but a client may have
+    /// pushed them anyway (`--allow-nondistributable-artifacts`), and then they are referenced.
+    public var foreignBlobs: [Descriptor] { layers.filter { !($0.urls ?? []).isEmpty } }
+
     /// Blobs that must exist in the repository before the manifest is accepted. Foreign layers
     /// (descriptors with `urls`) live elsewhere, as in Distribution.
     public var requiredBlobs: [Descriptor] {

@@ -19,15 +19,19 @@ public struct BlobStore: Sendable {
     }
 
     /// The blob linked into `repository`, or `BLOB_UNKNOWN`. A client told a blob exists may
-    /// reference it next: a link waiting for review has its review started over once half of
-    /// the delay has passed, so the push that asked is not refused its own layer.
+    /// reference it next: a link waiting for review that would be due within the upload grace
+    /// has its review started over (as a push in progress), so the push that asked is not
+    /// refused its own layer. That bookkeeping is best-effort: it never fails the request.
     public func stat(_ digest: Digest, in repository: RepositoryName) async throws -> BlobRecord {
         guard let blob = try await metadata.blob(digest, in: repository) else {
             throw RegistryError(.blobUnknown, detail: "blob \(digest) is not in repository \(repository)")
         }
-        if let delay = options.collectionReviewDelay, let queued = blob.linkQueuedAt {
+        if let timing = options.collectionTiming, let queued = blob.linkQueuedAt {
+            let delay = blob.linkQueuedEvent?.isPushInProgress == true ? max(timing.reviewAfter, timing.uploadGrace) : timing.reviewAfter
             let now = Date().timeIntervalSince1970
-            if now - queued >= delay / 2 { try await metadata.postponeLinkReview(digest, in: repository, now: now) }
+            if queued + delay - now < max(timing.uploadGrace, 1) / 2 {
+                try? await metadata.postponeLinkReview(digest, in: repository, now: now)
+            }
         }
         return blob
     }
@@ -76,12 +80,16 @@ public struct BlobStore: Sendable {
         }
     }
 
+    /// Whether the blob is stored: known, and its file present.
+    func isStored(_ digest: Digest) async throws -> Bool {
+        guard try await metadata.blob(digest) != nil else { return false }
+        return try await driver.exists(RegistryLayout.blobData(digest))
+    }
+
     /// Commits verified upload bytes as the blob `digest` and links it into `repository`.
     /// The bytes arrive by `rename(2)` on the filesystem, so a blob file is never half written.
     func commit(uploadPath: String, digest: Digest, size: Int64, into repository: RepositoryName) async throws {
-        var present = try await metadata.blob(digest) != nil
-        if present { present = try await driver.exists(RegistryLayout.blobData(digest)) }
-        if !present {
+        if !(try await isStored(digest)) {
             try await driver.move(uploadPath, to: RegistryLayout.blobData(digest))
         }
         try await metadata.commitBlob(

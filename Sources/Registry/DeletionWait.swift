@@ -15,6 +15,7 @@ enum DeletionWait {
             do {
                 return try await body()
             } catch MetadataError.blobBeingDeleted(let digest) {
+                CollectionWake.shared.wake()
                 guard waited < patience else {
                     throw RegistryError(
                         .unavailable, detail: "blob \(digest) is being deleted by garbage collection; retry the push", status: 503

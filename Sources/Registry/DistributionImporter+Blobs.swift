@@ -8,7 +8,10 @@ import StorageDriver
 extension DistributionImporter {
     func importBlob(_ digest: Digest, into repository: RepositoryName, report: inout ImportReport) async throws {
         if try await metadata.blob(digest) != nil {
-            if !dryRun { _ = try await metadata.linkBlob(digest, into: repository) }
+            if !dryRun, !(try await metadata.linkBlob(digest, into: repository)) {
+                report.problems.append("\(repository): blob \(digest) was being deleted by garbage collection; import it again")
+                return
+            }
             report.blobsAlreadyKnown += 1
             return
         }
@@ -25,7 +28,9 @@ extension DistributionImporter {
                 report.problems.append("\(repository): blob \(digest) is corrupt (its bytes hash to something else); not imported")
                 return
             }
-            if !dryRun { try await metadata.commitBlob(BlobRecord(digest: digest, size: size, createdAt: Date().timeIntervalSince1970), in: repository) }
+            if !dryRun {
+                guard try await commit(digest, size: size, path: path, into: repository, report: &report) else { return }
+            }
             if sameStorage { report.blobsAdopted += 1 } else { report.blobsCopied += 1 }
             return
         }
@@ -49,8 +54,20 @@ extension DistributionImporter {
             throw error
         }
         try await target.move(temporary, to: path)
-        try await metadata.commitBlob(BlobRecord(digest: digest, size: size, createdAt: Date().timeIntervalSince1970), in: repository)
+        guard try await commit(digest, size: size, path: path, into: repository, report: &report) else { return }
         report.blobsCopied += 1
+    }
+
+    /// Records the blob, waiting out a garbage collector's deletion of the same digest; a
+    /// deletion that took the file meanwhile is a problem to report, not a row without bytes.
+    func commit(_ digest: Digest, size: Int64, path: String, into repository: RepositoryName, report: inout ImportReport) async throws -> Bool {
+        let record = BlobRecord(digest: digest, size: size, createdAt: Date().timeIntervalSince1970)
+        try await DeletionWait.retrying { try await metadata.commitBlob(record, in: repository) }
+        guard try await target.exists(path) else {
+            report.problems.append("\(repository): blob \(digest) was deleted by garbage collection during the import; import it again")
+            return false
+        }
+        return true
     }
 
     /// A manifest's bytes, if they match their digest.

@@ -66,17 +66,18 @@ public struct ManifestService: Sendable {
             artifactType: parsed.effectiveArtifactType, subject: parsed.subject?.digest,
             annotations: parsed.annotations, createdAt: Date().timeIntervalSince1970
         )
-        let references = ManifestReferences(blobs: parsed.requiredBlobs.map(\.digest), manifests: parsed.manifests.map(\.digest))
+        let references = ManifestReferences(
+            blobs: parsed.requiredBlobs.map(\.digest), manifests: parsed.manifests.map(\.digest), foreignBlobs: parsed.foreignBlobs.map(\.digest)
+        )
         let path = RegistryLayout.blobData(digest)
-        let bytesWereUnknown: Bool
         var wroteBytes = false
         do {
-            bytesWereUnknown = try await DeletionWait.retrying {
+            try await DeletionWait.retrying {
                 if !(try await driver.exists(path)) {
                     try await driver.putContent(path, bytes)
                     wroteBytes = true
                 }
-                return try await metadata.putManifest(record, references: references, in: repository, tags: tags)
+                try await metadata.putManifest(record, references: references, in: repository, tags: tags)
             }
         } catch MetadataError.missingReferences(let missing) {
             // Bytes this push wrote and no manifest holds: collection deletes them.
@@ -88,10 +89,10 @@ public struct ManifestService: Sendable {
                 detail: "not in repository \(repository): " + missing.map(\.description).joined(separator: ", ")
             )
         }
-        // New bytes to the store: a collector may have deleted an earlier copy of them between
-        // the check above and the commit. None can begin now that the row holds them: write
-        // them back if they went.
-        if bytesWereUnknown, !(try await driver.exists(path)) { try await driver.putContent(path, bytes) }
+        // A collector may have deleted a copy of these bytes between the check above and the
+        // commit (an earlier copy swept, a deletion whose outcome was unknown). None can begin
+        // now that the row holds them: write them back if they went.
+        if !(try await driver.exists(path)) { try await driver.putContent(path, bytes) }
         cache.put(digest, bytes)
         statistics.record { $0.manifestsPushed += 1 }
         return PutResult(digest: digest, subject: parsed.subject?.digest, tags: tags)

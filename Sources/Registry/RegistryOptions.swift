@@ -15,17 +15,18 @@ public struct RegistryOptions: Sendable {
     public var uploadPurgeDryRun: Bool
     /// Open upload sessions allowed per repository and per principal.
     public var uploadLimit: UploadLimit
-    /// How long a link a client was told about waits for garbage collection's review (the
-    /// review delay or the upload grace, whichever is longer) when collection runs; nil when it
-    /// does not. A blob a client is told about has its link's review started over once half due.
-    public var collectionReviewDelay: Double?
+    /// Garbage collection's review delay and upload grace, when anything may collect (the
+    /// server's workers or `wharf gc run`); nil for a read-only registry. A blob a client is
+    /// told about has its link's review started over when it would be due within the grace.
+    public var collectionTiming: (reviewAfter: Double, uploadGrace: Double)?
 
     public init(
         deleteEnabled: Bool = false, manifestCacheBytes: Int = 64 * 1024 * 1024, uploadMaxAge: Double = 168 * 3600,
         uploadPurgeInterval: Double? = 24 * 3600, uploadPurgeDryRun: Bool = false,
-        uploadLimit: UploadLimit = UploadLimit(perRepository: 1000, perOwner: 1000), collectionReviewDelay: Double? = nil
+        uploadLimit: UploadLimit = UploadLimit(perRepository: 1000, perOwner: 1000),
+        collectionTiming: (reviewAfter: Double, uploadGrace: Double)? = nil
     ) {
-        self.collectionReviewDelay = collectionReviewDelay
+        self.collectionTiming = collectionTiming
         self.uploadLimit = uploadLimit
         self.deleteEnabled = deleteEnabled
         self.manifestCacheBytes = manifestCacheBytes

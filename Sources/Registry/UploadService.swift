@@ -97,14 +97,18 @@ public struct UploadService: Sendable {
             // whether the blob is already stored is then a fact, not a race with the collector.
             do {
                 try await DeletionWait.retrying { try await metadata.markUploadCommitting(id, digest: digest) }
+            } catch MetadataError.uploadGone {
+                try? await writer.close()
+                throw RegistryError(.blobUploadUnknown, detail: "upload \(id) was purged while it was being closed")
             } catch {
                 try? await writer.close()
                 throw error
             }
-            if try await metadata.blob(digest) == nil {
-                try await writer.commit()
-            } else {
+            // Synced unless the blob is stored already (row and file): these bytes may become it.
+            if try await blobs.isStored(digest) {
                 try await writer.close()
+            } else {
+                try await writer.commit()
             }
             try await blobs.commit(
                 uploadPath: RegistryLayout.uploadData(id, in: repository), digest: digest, size: state.offset,
@@ -142,7 +146,10 @@ public struct UploadService: Sendable {
     /// Removes sessions older than `maxAge` seconds and their bytes; returns how many. A dry
     /// run only logs them.
     public func purge(olderThan maxAge: Double, dryRun: Bool = false) async throws -> Int {
-        let stale = try await metadata.uploads(startedBefore: Date().timeIntervalSince1970 - maxAge)
+        let now = Date().timeIntervalSince1970
+        // A session committing its blob holds a claim on it: left alone unless it is twice as
+        // old (its server died in the commit and nobody retried).
+        let stale = try await metadata.uploads(startedBefore: now - maxAge).filter { $0.committing == nil || $0.startedAt < now - 2 * maxAge }
         for upload in stale {
             if !dryRun { try await discard(upload.id, in: upload.repository) }
             logger.info(

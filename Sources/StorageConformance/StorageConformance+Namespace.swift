@@ -4,12 +4,13 @@ import StorageDriver
 extension StorageConformance {
     static let namespaceCases: [Case] = [
         Case(name: "deleteFiles deletes many files, a missing one counting as deleted, and keeps the rest") { driver in
-            let paths = (0..<1100).map { "/blobs/sha256/0\($0 % 7)/b\($0)/data" }
+            // More files than one request of the driver carries (S3: 1,000 keys), so batches split.
+            let paths = (0..<(driver.deleteBatchSize + 10)).map { "/blobs/sha256/0\($0 % 7)/b\($0)/data" }
             for path in paths { try await driver.putContent(path, ByteBuffer("x")) }
             try await driver.putContent("/blobs/sha256/00/keep/data", ByteBuffer("kept"))
             let failures = await driver.deleteFiles(paths + ["/blobs/sha256/ff/never-written/data"], keeping: "/blobs")
             try require(failures.isEmpty, "deleteFiles failed: \(failures.prefix(3))")
-            for path in [paths[0], paths[555], paths[1099]] {
+            for path in [paths[0], paths[paths.count / 2], paths[paths.count - 1]] {
                 try require(!(try await driver.exists(path)), "\(path) still exists")
             }
             try require(try await driver.getContent("/blobs/sha256/00/keep/data") == ByteBuffer("kept"), "a file not named was deleted")

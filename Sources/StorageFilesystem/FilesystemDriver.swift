@@ -48,8 +48,8 @@ public struct FilesystemDriver: StorageDriver {
         // made again.
         for attempt in 1...3 {
             let temporary = FilePath(root + path + ".tmp-" + Self.randomSuffix())
-            try await createParent(of: file)
             do {
+                try await createParent(of: file)
                 try await FileSystem.blocking.withFileHandle(
                     forWritingAt: temporary, options: .newFile(replaceExisting: true)
                 ) { handle in
@@ -135,12 +135,14 @@ public struct FilesystemDriver: StorageDriver {
         // Garbage collection removes blob directories it empties; one it removed between
         // creating the parent and renaming into it is made again.
         for attempt in 1...3 {
-            try await createParent(of: to)
             do {
+                try await createParent(of: to)
                 try await Self.rename(from, to: to, path: source, driver: name)
                 return
             } catch let error as StorageDriverError where error.isNotFound && attempt < 3 {
                 guard try await exists(source) else { throw error }
+            } catch let error as FileSystemError where error.code == .notFound && attempt < 3 {
+                continue
             }
         }
     }

@@ -51,8 +51,14 @@ extension S3Client {
         let body = ByteBuffer(string: "<Delete><Quiet>true</Quiet>\(items)</Delete>")
         let md5 = body.withUnsafeReadableBytes { Data(Insecure.MD5.hash(data: $0)) }.base64EncodedString()
         let response = try await perform(.POST, key: nil, query: [("delete", "")], headers: [("content-md5", md5)], body: body)
+        // Quiet mode answers an empty DeleteResult when all went well: anything else is no
+        // confirmation that anything was deleted.
+        guard let result = response.xml, result.name == "DeleteResult" else {
+            throw Self.embeddedError(response, key: keys[0])
+                ?? S3Error(status: 502, code: "MalformedResponse", message: "DeleteObjects answered without a DeleteResult", key: keys[0])
+        }
         var failures: [String: S3Error] = [:]
-        for failed in response.xml?.all("Error") ?? [] {
+        for failed in result.all("Error") {
             let key = failed.value("Key") ?? ""
             let code = failed.value("Code") ?? "InternalError"
             failures[key] = S3Error(status: code == "AccessDenied" ? 403 : 500, code: code, message: failed.value("Message") ?? "", key: key)

@@ -26,8 +26,8 @@ struct CollectionWorker: Service {
         var sleep = interval
         while true {
             do {
-                let pause = Duration.milliseconds(Int(sleep * 1000))
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+                let seconds = sleep
+                try await cancelWhenGracefulShutdown { try await pause(seconds) }
             } catch {
                 return
             }
@@ -45,6 +45,18 @@ struct CollectionWorker: Service {
                 logger.error("garbage collection pass failed", metadata: ["worker": "\(kind.rawValue)", "error": "\(error)"])
                 sleep = backoff.next(after: .failure, random: Double.random(in: 0..<1))
             }
+        }
+    }
+
+    /// Sleeps `seconds`, a second at a time: the blob worker wakes early when a push waits for
+    /// a deletion (`CollectionWake`), so an expired lease is taken over at once.
+    private func pause(_ seconds: Double) async throws {
+        var left = seconds
+        while left > 0 {
+            let step = min(left, 1)
+            try await Task.sleep(for: .milliseconds(Int(step * 1000)))
+            left -= step
+            if kind == .blobs, CollectionWake.shared.take() { return }
         }
     }
 

@@ -189,7 +189,8 @@ public enum WharfApplication {
             uploadPurgeInterval: storage.uploadPurging.enabled ? storage.uploadPurging.interval : nil,
             uploadPurgeDryRun: storage.uploadPurging.dryRun,
             uploadLimit: UploadLimit(perRepository: storage.uploadLimits.perRepository, perOwner: storage.uploadLimits.perPrincipal),
-            collectionReviewDelay: collects(configuration) ? max(configuration.gc.reviewAfter, configuration.gc.uploadGrace) : nil
+            // Also when this process runs no workers: `wharf gc run` may collect beside it.
+            collectionTiming: storage.readOnly ? nil : (configuration.gc.reviewAfter, configuration.gc.uploadGrace)
         )
     }
 

@@ -132,35 +132,36 @@ struct GCCommand: AsyncParsableCommand {
             let age = max(Self.minimumAge, opened.configuration.gc.reviewAfter)
             let cutoff = Date().timeIntervalSince1970 - age
             let walker = OrphanWalker(driver: opened.driver, metadata: opened.metadata)
+            let collector = WharfApplication.collector(
+                opened.configuration, driver: opened.driver, metadata: opened.metadata, logger: Logger(label: "wharf.gc")
+            )
             var examined = 0
-            var pending: [(path: String, digest: String, size: Int64)] = []
+            var pending: [BlobRecord] = []
+            var found = 0
             var deleted = 0
             var bytes: Int64 = 0
             var failed = 0
-            func flush() async {
-                guard !pending.isEmpty, !dryRun else { return }
-                let failures = await opened.driver.deleteFiles(pending.map(\.path), keeping: RegistryLayout.blobsRoot)
-                for orphan in pending {
-                    if let failure = failures[orphan.path] {
-                        failed += 1
-                        console.line("could not delete \(orphan.digest): \(failure)")
-                    } else {
-                        deleted += 1
-                        bytes += orphan.size
-                    }
-                }
-                pending.removeAll()
+            // Each batch is marked just before its deletes (a push of one of them meanwhile wins).
+            func flush() async throws {
+                guard !pending.isEmpty else { return }
+                defer { pending.removeAll() }
+                if dryRun { return }
+                let pass = try await collector.deleteOrphans(pending, now: Date().timeIntervalSince1970)
+                deleted += pass.blobs.count
+                bytes += pass.bytesFreed
+                failed += pass.failed.count
+                for blob in pass.failed { console.line("could not delete \(blob.digest); it is tried again later") }
             }
             try await walker.walk { blob in
                 examined += 1
                 console.status("\(examined) blobs examined")
                 guard !blob.known, blob.modified < cutoff else { return }
+                found += 1
                 console.line("\(dryRun ? "would delete" : "deleting") orphan \(blob.digest) (\(blob.size) bytes)")
-                pending.append((blob.path, "\(blob.digest)", blob.size))
-                if pending.count >= 1000 { await flush() }
+                pending.append(BlobRecord(digest: blob.digest, size: blob.size, createdAt: blob.modified))
+                if pending.count >= 1000 { try await flush() }
             }
-            await flush()
-            let found = dryRun ? pending.count : deleted + failed
+            try await flush()
             console.line(
                 "\(examined) blobs examined, \(dryRun ? found : deleted) orphans \(dryRun ? "found" : "deleted"), \(bytes) bytes freed, "
                     + "\(failed) failed\(dryRun ? " (dry run: nothing changed)" : "")"

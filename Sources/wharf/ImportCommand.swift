@@ -74,6 +74,10 @@ struct ImportCommand: AsyncParsableCommand {
             }
             let into = objectStorage.map { "\(target) and \($0)" } ?? target
             let console = ConsoleOutput()
+            // A collecting server on the same data deletes no blob file while the import adopts
+            // or copies blobs (with S3 there is no such pause: import with gc disabled).
+            let collectionPause = objectStorage == nil && !dryRun ? try await Self.pauseCollection(in: target) : nil
+            defer { withExtendedLifetime(collectionPause) {} }
             // Relaxed commits: an import interrupted by a power cut is simply run again. The
             // checkpoint at the end puts everything on disk before the command reports success.
             let database = try SQLiteDatabase(path: DataDirectory(target).database, durability: .relaxed)
@@ -91,6 +95,15 @@ struct ImportCommand: AsyncParsableCommand {
                     + "\(report.blobsAlreadyKnown) already known, \(report.manifests) manifests, \(report.tags) tags, "
                     + "\(report.deletedLinks) deleted links skipped, \(report.problems.count) problems\(dryRun ? " (dry run: nothing changed)" : "")"
             )
+        }
+
+        /// Holds `collection.lock` exclusively, waiting at most a minute for a batch of deletes.
+        static func pauseCollection(in directory: String) async throws -> DataDirectoryLock {
+            for _ in 0..<600 {
+                if let lock = try DataDirectoryLock.acquire(.exclusive, in: directory, file: DataDirectoryLock.collectionFileName) { return lock }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            throw CommandFailure(description: "garbage collection has held \(DataDirectoryLock.collectionFileName) in \(directory) for a minute: try again")
         }
 
         static func canonical(_ path: String) -> String {

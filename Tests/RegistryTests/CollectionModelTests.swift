@@ -31,7 +31,7 @@ struct CollectionModelTests {
         #expect(report.contains("states, stored"), "spin explored nothing: \(report)")
     }
 
-    @Test(arguments: ["NO_CLAIM", "NO_RECHECK"])
+    @Test(arguments: ["NO_CLAIM", "NO_RECHECK", "POSTPONE_IN_FLIGHT"])
     func removingASafeguardLosesAnImage(_ safeguard: String) async throws {
         let report = try await verify(defines: [safeguard])
         #expect(report.contains("errors: 1") && report.contains("violated"), "without \(safeguard): \(report)")

@@ -13,20 +13,28 @@ import Testing
 final class DeleteFailingDriver: StorageDriver {
     let base = InMemoryDriver()
     let name = "delete-failing"
-    private let state = NIOLockedValueBox((failing: false, batches: 0))
+    enum Failure { case none, refused, unknownOutcome }
+    private let state = NIOLockedValueBox((failure: Failure.none, batches: 0))
 
-    func failDeletes(_ fail: Bool) { state.withLockedValue { $0.failing = fail } }
+    /// `refused`: the backend answers an error and keeps the files; `unknownOutcome`: the files
+    /// are deleted but the answer is lost (a timeout).
+    func failDeletes(_ failure: Failure) { state.withLockedValue { $0.failure = failure } }
     var batches: Int { state.withLockedValue { $0.batches } }
 
     func deleteFiles(_ paths: [String], keeping: String) async -> [String: StorageDriverError] {
-        let failing = state.withLockedValue { state -> Bool in
+        let failure = state.withLockedValue { state -> Failure in
             state.batches += 1
-            return state.failing
+            return state.failure
         }
-        if failing {
-            return Dictionary(uniqueKeysWithValues: paths.map { ($0, StorageDriverError.unavailable($0, driver: name, reason: "backend down")) })
+        switch failure {
+        case .none:
+            return await base.deleteFiles(paths, keeping: keeping)
+        case .refused:
+            return Dictionary(uniqueKeysWithValues: paths.map { ($0, StorageDriverError.backend($0, driver: name, reason: "AccessDenied")) })
+        case .unknownOutcome:
+            _ = await base.deleteFiles(paths, keeping: keeping)
+            return Dictionary(uniqueKeysWithValues: paths.map { ($0, StorageDriverError.unavailable($0, driver: name, reason: "timed out")) })
         }
-        return await base.deleteFiles(paths, keeping: keeping)
     }
 
     func getContent(_ path: String) async throws -> ByteBuffer { try await base.getContent(path) }
@@ -55,7 +63,7 @@ final class DeleteFailingDriver: StorageDriver {
 
     var services: RegistryServices {
         RegistryServices(
-            driver: driver, metadata: metadata, options: RegistryOptions(deleteEnabled: true, collectionReviewDelay: 0),
+            driver: driver, metadata: metadata, options: RegistryOptions(deleteEnabled: true, collectionTiming: (0, 0)),
             logger: Logger(label: "test")
         )
     }
@@ -120,21 +128,37 @@ final class DeleteFailingDriver: StorageDriver {
         #expect(try await services.blobs.stat(shared, in: other).size == Int64("shared layer".utf8.count))
     }
 
-    @Test func aFailedStorageDeleteIsPostponedWithBackoffAndNeverDropped() async throws {
+    @Test func aRefusedStorageDeleteIsPostponedWithBackoffAndNeverDropped() async throws {
         let digest = try await pushBlob("stubborn")
-        driver.failDeletes(true)
+        driver.failDeletes(.refused)
         let now = Date().timeIntervalSince1970 + 10
         let failed = try await collector().collectBlobs(now: now)
         #expect(failed.failed.map(\.digest) == [digest] && failed.blobs.isEmpty)
-        #expect(try await bytesExist(digest), "a failed delete lost the bytes")
+        #expect(try await bytesExist(digest), "a refused delete lost the bytes")
         let waiting = try await metadata.collectionCandidates(.blob, limit: 10)
         #expect(waiting.first?.reviewCount == 1)
         #expect(waiting.first.map { $0.notBefore - now } == 300, "first retry after 5 minutes")
-        driver.failDeletes(false)
+        #expect(try await metadata.blob(digest) != nil, "a postponed blob is claimable again")
+        driver.failDeletes(.none)
         #expect(try await collector().collectBlobs(now: now + 10).blobs.isEmpty, "retried before the backoff ended")
         let retried = try await collector().collectBlobs(now: now + 301)
         #expect(retried.blobs.map(\.digest) == [digest])
         #expect(try await !bytesExist(digest))
+    }
+
+    @Test func aDeleteWhoseOutcomeIsUnknownKeepsItsLeaseUntilItExpiresAndIsDoneAgain() async throws {
+        let digest = try await pushBlob("in doubt")
+        driver.failDeletes(.unknownOutcome)
+        let now = Date().timeIntervalSince1970 + 10
+        #expect(try await collector().collectBlobs(now: now).failed.map(\.digest) == [digest])
+        // Still leased: no push can claim it, so no late delete can take a blob pushed anew.
+        #expect(try await metadata.blob(digest) == nil, "the blob became claimable while its delete may still land")
+        driver.failDeletes(.none)
+        let lease = CollectionSettings().leaseTimeout
+        #expect(try await collector().collectBlobs(now: now + lease / 2).blobs.isEmpty, "taken over before the lease expired")
+        let again = try await collector().collectBlobs(now: now + lease + 1)
+        #expect(again.blobs.map(\.digest) == [digest], "the expired lease was not taken over")
+        #expect(!(try await metadata.blobIsKnown(digest)))
     }
 
     @Test func aManifestPushWaitsForTheDeletionOfItsBytesAndStoresThemAnew() async throws {
@@ -144,7 +168,7 @@ final class DeleteFailingDriver: StorageDriver {
         try await services.manifests.delete(.digest(first.digest), in: repo)
         // The collector has begun deleting the manifest's bytes when the same manifest is pushed again.
         let review = CollectionReview(now: Date().timeIntervalSince1970 + 10, reviewDelay: 0, limit: 100)
-        let begun = try await metadata.beginBlobDeletions(review, staleLeaseBefore: 0)
+        let begun = try await metadata.beginBlobDeletions(review, leaseUntil: review.now + 60)
         #expect(begun.contains { $0.digest == first.digest })
         let push = Task { try await services.manifests.put(body, contentType: nil, reference: .tag(try Tag("v2")), in: repo) }
         try await Task.sleep(for: .milliseconds(300))
@@ -160,7 +184,7 @@ final class DeleteFailingDriver: StorageDriver {
         let digest = try await pushBlob("reborn")
         let review = CollectionReview(now: Date().timeIntervalSince1970 + 10, reviewDelay: 0, limit: 100)
         #expect(try await metadata.collectLinks(review).count == 1)
-        let begun = try await metadata.beginBlobDeletions(review, staleLeaseBefore: 0)
+        let begun = try await metadata.beginBlobDeletions(review, leaseUntil: review.now + 60)
         #expect(begun.map(\.digest) == [digest])
         await #expect(throws: RegistryError.self) { _ = try await services.blobs.stat(digest, in: repo) }
         let upload = Task { try await pushBlob("reborn") }

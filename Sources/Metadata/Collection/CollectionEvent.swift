@@ -21,8 +21,14 @@ public enum CollectionEvent: String, Sendable, Codable {
     case linkRemoved = "link_delete"
     /// A manifest push failed after writing the manifest's bytes.
     case pushFailed = "push_failed"
+    /// A blob file in storage that nothing knows (`wharf gc orphans`).
+    case orphan = "orphan"
 
-    /// Events of a push in progress: the client is still sending its other blobs and its
-    /// manifest, so such a link waits at least the upload grace.
-    public var isPushInProgress: Bool { [.blobUploaded, .blobMounted, .blobChecked].contains(self) }
+    /// Events of a push in progress: the client is still sending its other blobs, manifests
+    /// (the children of an index come before it) and its manifest or index, so such a
+    /// candidate waits at least the upload grace.
+    public var isPushInProgress: Bool { [.blobUploaded, .blobMounted, .blobChecked, .manifestUploaded].contains(self) }
+
+    /// The events `isPushInProgress` names, as stored (for SQL).
+    public static let pushInProgressNames = ["blob_upload", "blob_mount", "blob_check", "manifest_upload"]
 }

@@ -31,9 +31,10 @@ public struct CollectionSettings: Sendable, Equatable {
         self.maxBackoff = max(1, maxBackoff)
     }
 
-    /// A deletion whose lease is older than this was left by a collector that died: another
-    /// takes it over. A collector starts no storage request after half of it, and each request
-    /// ends within the storage timeout, so none is in flight when the lease passes on.
+    /// How long a deletion's lease lasts; the store keeps its expiry, after which another
+    /// collector takes it over. A collector starts no storage request after half of it, and
+    /// abandons each after the storage timeout, so none of its requests is meant to be in flight
+    /// when the lease passes on.
     public var leaseTimeout: Double { max(10, 4 * storageTimeout) }
 
     /// How long a link a client was told about waits for review.

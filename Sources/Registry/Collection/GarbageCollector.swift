@@ -42,7 +42,10 @@ public struct GarbageCollector: Sendable {
     }
 
     /// One batch of link reviews, then one batch of blob deletions: storage first, the row
-    /// after. A failed storage delete postpones the blob with backoff; it is never dropped.
+    /// after. A delete the backend refused postpones the blob with backoff; one whose outcome is
+    /// unknown (a timeout, a lost connection, a backend fault) keeps its lease, which expires and
+    /// is taken over, so no request of this collector can still land once a push stored the blob
+    /// anew. A candidate is never dropped.
     public func collectBlobs(now: Double, dryRun: Bool = false, limit: Int? = nil) async throws -> CollectionPass {
         var pass = CollectionPass()
         guard settings.blobsEnabled else { return pass }
@@ -55,22 +58,50 @@ public struct GarbageCollector: Sendable {
             return pass
         }
         defer { withExtendedLifetime(permit) {} }
-        let begun = try await metadata.beginBlobDeletions(review, staleLeaseBefore: now - settings.leaseTimeout)
-        if dryRun || begun.isEmpty {
+        let begun = try await metadata.beginBlobDeletions(review, leaseUntil: now + settings.leaseTimeout)
+        if dryRun {
             pass.blobs = begun
             return pass
         }
+        let deleted = try await delete(begun, leasedAt: now)
+        pass.blobs = deleted.blobs
+        pass.failed = deleted.failed
+        return pass
+    }
+
+    /// Deletes blob files nothing knows (`wharf gc orphans`) under the same hand-off as
+    /// collected blobs: each is marked first (skipped if a row or an upload knows it by then),
+    /// so a push of the same digest waits and stores it anew.
+    public func deleteOrphans(_ orphans: [BlobRecord], now: Double) async throws -> CollectionPass {
+        let permit = gate.map { $0.allowDeletes() }
+        if case .some(.none) = permit {
+            throw RegistryError(.unavailable, detail: "a backup is copying blobs; run `wharf gc orphans` when it has finished", status: 503)
+        }
+        defer { withExtendedLifetime(permit) {} }
+        let begun = try await metadata.beginOrphanDeletions(orphans, leaseUntil: now + settings.leaseTimeout)
+        return try await delete(begun, leasedAt: now)
+    }
+
+    /// The storage deletes of begun deletions, then the rows: finished when deleted, postponed
+    /// when the backend refused, left under their lease when the outcome is unknown.
+    private func delete(_ begun: [BlobDeletion], leasedAt now: Double) async throws -> CollectionPass {
+        var pass = CollectionPass()
+        guard !begun.isEmpty else { return pass }
         let failures = await deleteFiles(begun.map { RegistryLayout.blobData($0.digest) }, leasedAt: now)
         pass.failed = begun.filter { failures[RegistryLayout.blobData($0.digest)] != nil }
         pass.blobs = begun.filter { failures[RegistryLayout.blobData($0.digest)] == nil }
         try await metadata.finishBlobDeletions(pass.blobs)
-        for (count, group) in Dictionary(grouping: pass.failed, by: \.reviewCount) {
+        let refused = pass.failed.filter { failures[RegistryLayout.blobData($0.digest)]?.isTransient == false }
+        for (count, group) in Dictionary(grouping: refused, by: \.reviewCount) {
             try await metadata.postponeBlobDeletions(group, until: now + settings.retryDelay(afterFailures: count))
         }
         for deletion in pass.failed {
+            let error = failures[RegistryLayout.blobData(deletion.digest)]!
             logger.warning(
-                "garbage collection could not delete a blob; it is tried again later",
-                metadata: ["digest": "\(deletion.digest)", "error": "\(failures[RegistryLayout.blobData(deletion.digest)]!)"]
+                error.isTransient
+                    ? "garbage collection does not know whether a blob was deleted; it is deleted again once its lease expires"
+                    : "garbage collection could not delete a blob; it is tried again later",
+                metadata: ["digest": "\(deletion.digest)", "error": "\(error)"]
             )
         }
         return pass
