@@ -196,7 +196,12 @@ public final class InMemoryMetadataStore: MetadataStore {
     }
 
     public func deleteUpload(_ id: String) async throws {
-        state.withLockedValue { _ = $0.uploads.removeValue(forKey: id) }
+        state.withLockedValue { state in
+            guard let committing = state.uploads.removeValue(forKey: id)?.committing else { return }
+            // The claim is released: a blob candidate it held is due again at once.
+            let key = CandidateKey(kind: .blob, repository: nil, digest: committing)
+            if state.queue[key]?.reviewCount == 0 { state.queue[key]?.notBefore = 0 }
+        }
     }
 
     public func uploads(startedBefore time: Double) async throws -> [UploadRecord] {

@@ -320,7 +320,13 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public func deleteUpload(_ id: String) async throws {
         try await database.write { db in
+            let committing = try String.fetchOne(db.cachedStatement(sql: "SELECT committing FROM uploads WHERE id = ?"), arguments: [id])
             try db.cachedStatement(sql: "DELETE FROM uploads WHERE id = ?").execute(arguments: [id])
+            // The claim is released: a blob candidate it held is due again at once.
+            if let committing {
+                try db.cachedStatement(sql: "UPDATE gc_queue SET not_before = 0 WHERE kind = 'blob' AND repository_id = 0 AND digest = ? AND review_count = 0")
+                    .execute(arguments: [committing])
+            }
         }
     }
 

@@ -1,4 +1,6 @@
+import NIOPosix
 import Registry
+import StorageDriver
 import StorageFilesystem
 
 /// Storage deletes of blobs in a data directory go on only while no backup copies its blobs:
@@ -7,12 +9,30 @@ import StorageFilesystem
 struct BackupCollectionGate: CollectionGate {
     let directory: String
 
-    func allowDeletes() -> (any Sendable)? {
-        do {
-            return try DataDirectoryLock.acquire(.shared, in: directory, file: DataDirectoryLock.collectionFileName)
-        } catch {
-            // The lock file itself cannot be made: no backup can hold it either.
-            return error.path
+    private enum Attempt: Sendable {
+        case held(DataDirectoryLock)
+        case heldOff
+        case noLock
+    }
+
+    /// Opening and locking a file is blocking work: done on the blocking pool. A lock file that
+    /// cannot be made (or a pool that is gone) holds nothing off: no backup can hold it either.
+    func allowDeletes() async -> (any Sendable)? {
+        let directory = directory
+        let attempt = try? await BlockingIOPool.shared.runIfActive { () -> Attempt in
+            do {
+                guard let lock = try DataDirectoryLock.acquire(.shared, in: directory, file: DataDirectoryLock.collectionFileName) else {
+                    return .heldOff
+                }
+                return .held(lock)
+            } catch {
+                return .noLock
+            }
+        }
+        switch attempt {
+        case .held(let lock)?: return lock
+        case .heldOff?: return nil
+        case .noLock?, nil: return directory
         }
     }
 }

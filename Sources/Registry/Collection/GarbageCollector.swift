@@ -52,7 +52,7 @@ public struct GarbageCollector: Sendable {
         let review = review(now: now, dryRun: dryRun, limit: limit)
         pass.links = try await metadata.collectLinks(review)
         // Held for the deletions' whole course: a backup waits for them, or they for it.
-        let permit = dryRun ? nil : gate.map { $0.allowDeletes() }
+        let permit = dryRun ? nil : await gate?.permit()
         if case .some(.none) = permit {
             logger.debug("garbage collection holds off blob deletes while a backup copies blobs")
             return pass
@@ -73,7 +73,7 @@ public struct GarbageCollector: Sendable {
     /// collected blobs: each is marked first (skipped if a row or an upload knows it by then),
     /// so a push of the same digest waits and stores it anew.
     public func deleteOrphans(_ orphans: [BlobRecord], now: Double) async throws -> CollectionPass {
-        let permit = gate.map { $0.allowDeletes() }
+        let permit = await gate?.permit()
         if case .some(.none) = permit {
             throw RegistryError(.unavailable, detail: "a backup is copying blobs; run `wharf gc orphans` when it has finished", status: 503)
         }
