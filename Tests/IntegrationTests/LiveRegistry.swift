@@ -46,8 +46,11 @@ enum LiveRegistry {
                 options: RegistryOptions(deleteEnabled: deleteEnabled), logger: logger
             )
             let access = try await authorizer?(work) ?? OpenAccess()
+            // The test client keeps one connection open while skopeo, podman or buildah run for
+            // minutes on a loaded machine: an idle limit shorter than the suite's would close it.
             let app = WharfApplication.build(
-                services: services, authorizer: access, address: .hostname("127.0.0.1", port: 0), logger: logger
+                services: services, authorizer: access, policy: ConnectionPolicy(idle: .seconds(900)),
+                address: .hostname("127.0.0.1", port: 0), logger: logger
             )
             return try await app.test(.live) { client in
                 guard let port = client.port else { throw SupportError("live server has no port") }
