@@ -2,7 +2,8 @@ import Foundation
 import WharfTestSupport
 
 /// nginx from Debian's package in front of a registry, with the seed's registry site
-/// configuration adapted to loopback ports and a self-signed certificate.
+/// configuration adapted to loopback ports and a self-signed certificate. One process without
+/// a master: a master that dies first would leave its worker running after the tests.
 final class NginxProcess: @unchecked Sendable {
     let process: TestProcess
     let port: Int
@@ -12,8 +13,7 @@ final class NginxProcess: @unchecked Sendable {
         let prefix = directory + "/nginx"
         try FileManager.default.createDirectory(atPath: prefix + "/logs", withIntermediateDirectories: true)
         let configuration = """
-            user root;
-            worker_processes 1;
+            master_process off;
             error_log \(prefix)/logs/error.log warn;
             pid \(prefix)/nginx.pid;
             events { worker_connections 256; }
