@@ -26,12 +26,18 @@ extension S3Driver {
         guard wanted.lowerBound <= total, wanted.upperBound <= total else {
             throw StorageDriverError.invalidRange(path, driver: name, reason: "range \(wanted) is outside the file's \(total) bytes")
         }
-        for piece in index.pieces(of: wanted) {
-            let body = try await segmentResponse(piece, key: key, path: path)
-            try await run(path) {
-                for try await chunk in body { try await consume(chunk) }
-            }
+        let pieces = index.pieces(of: wanted).map {
+            S3ReadAhead.Fetch(key: S3SegmentIndex.segmentKey(key, number: $0.segment), range: $0.range)
         }
+        try await readAhead.stream(readAhead.fetches(pieces), fetch: { fetch in
+            do {
+                return try await self.fetchWhole(fetch, path: path)
+            } catch let error as S3Error where error.isNotFound {
+                throw StorageDriverError.backend(path, driver: self.name, reason: "a segment of the file is missing (\(fetch.key))")
+            } catch {
+                throw self.translated(error, path: path)
+            }
+        }, consume)
     }
 
     /// A segment's bytes in `piece.range`; a missing segment is damage, not a missing file.

@@ -11,10 +11,13 @@ public struct S3Driver: StorageDriver {
     public let client: S3Client
     /// Bytes buffered before a part is sent (`chunksize`); at least S3's 5 MiB minimum.
     public let partSize: Int
+    /// How reads larger than one window fetch ranges ahead of the client.
+    public let readAhead: S3ReadAhead
 
-    public init(client: S3Client, partSize: Int = 10 << 20) {
+    public init(client: S3Client, partSize: Int = 10 << 20, readAhead: S3ReadAhead = S3ReadAhead()) {
         self.client = client
         self.partSize = max(partSize, Int(S3Client.minimumPart))
+        self.readAhead = readAhead
     }
 
     var location: S3Location { client.location }
@@ -64,6 +67,8 @@ public struct S3Driver: StorageDriver {
         try await run(path) { try await client.putObject(key, content) }
     }
 
+    /// The first window is one ranged GET streamed as it arrives; its `Content-Range` tells
+    /// the size, and the rest is fetched `readAhead.depth` windows ahead of the client.
     public func read(_ path: String, range: Range<Int64>?, _ consume: (ByteBuffer) async throws -> Void) async throws {
         let key = try key(path)
         if let range, range.isEmpty {
@@ -74,28 +79,58 @@ public struct S3Driver: StorageDriver {
             }
             return
         }
-        let headers = range.map { [("range", "bytes=\($0.lowerBound)-\($0.upperBound - 1)")] } ?? []
+        let start = range?.lowerBound ?? 0
+        let firstEnd = min(range?.upperBound ?? Int64.max, start + readAhead.window)
         let response: HTTPClientResponse
         do {
-            response = try await client.stream(.GET, key: key, headers: headers)
+            response = try await client.stream(.GET, key: key, headers: [("range", "bytes=\(start)-\(firstEnd - 1)")])
         } catch let error as S3Error where error.status == 416 {
-            // A segmented file's index is shorter than the file it describes.
-            guard (try? await client.headObject(key))?.segmentedSize != nil else { throw translated(error, path: path) }
-            return try await readSegmented(try await readIndex(key: key, path: path), key: key, path: path, range: range, consume)
+            // An empty object has no byte 0, and a segmented file's index is shorter than
+            // the file it describes.
+            let info = try await run(path) { try await client.headObject(key) }
+            if info.segmentedSize != nil {
+                return try await readSegmented(try await readIndex(key: key, path: path), key: key, path: path, range: range, consume)
+            }
+            if range == nil, info.size == 0 { return }
+            throw translated(error, path: path)
         } catch {
             throw translated(error, path: path)
         }
+        let total = response.status == .partialContent
+            ? response.headers.first(name: "content-range").flatMap(Self.totalSize)
+            : response.headers.first(name: "content-length").flatMap { Int64($0) }
         if S3Client.segmentedSize(response.headers) != nil {
             let body = try await run(path) { try await response.body.collect(upTo: 16 << 20) }
-            let index = range == nil ? try S3SegmentIndex(parsing: body) : try await readIndex(key: key, path: path)
+            let index = range == nil && total == Int64(body.readableBytes)
+                ? try S3SegmentIndex(parsing: body) : try await readIndex(key: key, path: path)
             return try await readSegmented(index, key: key, path: path, range: range, consume)
         }
-        if let range, let total = response.headers.first(name: "content-range").flatMap(Self.totalSize), range.upperBound > total {
+        guard let total, response.status == .partialContent || range == nil else {
+            throw StorageDriverError.backend(path, driver: name, reason: "S3 answered a ranged GET with \(response.status) and no size")
+        }
+        if let range, range.upperBound > total {
             throw StorageDriverError.invalidRange(path, driver: name, reason: "range ends at \(range.upperBound), the file has \(total) bytes")
         }
+        let end = range?.upperBound ?? total
+        // A server that ignores the range sends the whole object in this one response.
+        let covered = response.status == .partialContent ? min(firstEnd, end) : end
+        let rest = readAhead.fetches([S3ReadAhead.Fetch(key: key, range: covered..<end)])
         try await run(path) {
-            for try await chunk in response.body { try await consume(chunk) }
+            try await readAhead.stream(rest, leading: {
+                for try await chunk in response.body { try await consume(chunk) }
+            }, fetch: { fetch in try await self.fetchWhole(fetch, path: path) }, consume)
         }
+    }
+
+    /// One window's bytes, all of them or an error.
+    func fetchWhole(_ fetch: S3ReadAhead.Fetch, path: String) async throws -> ByteBuffer {
+        let length = Int(fetch.range.upperBound - fetch.range.lowerBound)
+        let header = ("range", "bytes=\(fetch.range.lowerBound)-\(fetch.range.upperBound - 1)")
+        let bytes = try await client.stream(.GET, key: fetch.key, headers: [header]).body.collect(upTo: length)
+        guard bytes.readableBytes == length else {
+            throw StorageDriverError.backend(path, driver: name, reason: "S3 sent \(bytes.readableBytes) of the \(length) bytes asked for at \(fetch.range.lowerBound)")
+        }
+        return bytes
     }
 
     /// The total of a `Content-Range: bytes a-b/total` header.

@@ -17,7 +17,8 @@ struct S3DriverConformanceTests {
         let credentials = S3Credentials(accessKey: server.accessKey, secretKey: server.secretKey)
         let client = S3Client(location: location, credentials: credentials, region: "us-east-1")
         try await client.createBucket()
-        return S3Driver(client: client, partSize: partSize)
+        // Small read-ahead windows, so that the suite's reads cross several of them.
+        return S3Driver(client: client, partSize: partSize, readAhead: S3ReadAhead(window: 256 << 10, depth: 3))
     }
 
     @Test(arguments: StorageConformance.cases)
