@@ -98,18 +98,20 @@ public enum WharfApplication {
         return services
     }
 
-    /// The application over given services (tests pass in-memory ones).
+    /// The application over given services (tests pass in-memory ones); plain HTTP/1 with
+    /// Wharf's channel handlers unless another `server` is given.
     public static func build(
         services: RegistryServices, authorizer: any RegistryAuthorizer = OpenAccess(), origin: PublicOrigin = PublicOrigin(),
         readOnly: Bool = false, tokenEndpoint: TokenEndpoint? = nil, adminAPI: AdminAPI? = nil, health: HealthEndpoint? = nil,
-        policy: ConnectionPolicy = ConnectionPolicy(), address: BindAddress, logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        policy: ConnectionPolicy = ConnectionPolicy(), server: HTTPServerBuilder? = nil, address: BindAddress, logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         application(
             Parts(
                 registry: RegistryMiddleware(services: services, authorizer: authorizer, origin: origin, readOnly: readOnly),
                 tokenEndpoint: tokenEndpoint, adminAPI: adminAPI, health: health, accessLog: false, origin: origin
             ),
-            server: .wharfHTTP1(policy: policy), address: address, logger: logger, onServerRunning: onServerRunning
+            server: server ?? .wharfHTTP1(policy: policy), address: address, logger: logger, onServerRunning: onServerRunning
         )
     }
 

@@ -128,6 +128,33 @@ import WharfTestSupport
         }
     }
 
+    /// A client that pipelines requests gets its responses whole and in order: the next one
+    /// waits while a file body is opened and sent.
+    @Test func pipelinedRequestsGetFileBodiesInOrder() async throws {
+        try await withTemporaryDirectory { root in
+            let app = TestRegistry.app(driver: FilesystemDriver(root: root), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite"))
+            try await app.test(.live) { client in
+                let port = try #require(client.port)
+                let first = String(repeating: "first-", count: 40_000)
+                let second = String(repeating: "second", count: 100)
+                let a = try await client.pushBlob("r", bytes(first))
+                let b = try await client.pushBlob("r", bytes(second))
+                let connection = try RawConnection(port: port, timeoutSeconds: 20)
+                try await connection.send(
+                    "GET /v2/r/blobs/\(a) HTTP/1.1\r\nHost: x\r\n\r\nHEAD /v2/r/blobs/\(b) HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "GET /v2/r/blobs/\(b) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                )
+                let answer = await connection.read()
+                #expect(answer.closed)
+                let parts = answer.text.components(separatedBy: "\r\n\r\n")
+                #expect(parts.count == 4, "\(parts.count) parts")
+                guard parts.count == 4 else { return }
+                #expect(parts[1].hasPrefix(first + "HTTP/1.1 200 OK\r\n"), "the first body is whole and comes first")
+                #expect(parts[3] == second, "the last body is the second blob's")
+            }
+        }
+    }
+
     /// `Connection: close` (skopeo sends it) half-closes the output right after the response;
     /// a body still being opened must go out before that close.
     @Test func aFileBodyIsSentWholeBeforeAConnectionCloseTakesEffect() async throws {

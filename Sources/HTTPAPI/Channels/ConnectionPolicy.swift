@@ -11,6 +11,16 @@ public struct ConnectionPolicy: Sendable {
         counter = ConnectionCounter(limit: maxConnections)
     }
 
+    /// Bytes a connection may have queued before a body's writer waits: room for a few of
+    /// `FileStreamHandler`'s chunks, so that fewer pauses wake the event loop (TLS pulls took
+    /// ~10 % less CPU per GiB than with NIO's 64 KiB).
+    static let writeBuffer = ChannelOptions.Types.WriteBufferWaterMark(low: 512 << 10, high: 2 << 20)
+
+    /// Sets the connection's write buffer limits; called at set-up, on the event loop.
+    func configureWriteBuffer(_ channel: any Channel) throws {
+        try channel.syncOptions?.setOption(ChannelOptions.writeBufferWaterMark, value: Self.writeBuffer)
+    }
+
     /// The per-connection handler enforcing the timeouts.
     func deadlineHandler() -> ConnectionDeadlineHandler {
         ConnectionDeadlineHandler(timeouts: timeouts)

@@ -28,19 +28,11 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// loop turns between calls and the socket buffer drains in step.
     static let regionSize = 4 * 1024 * 1024
 
-    /// A response held back while its file opens.
-    private struct Pending {
-        var head: HTTPResponseHead
-        var headPromise: EventLoopPromise<Void>?
-        var directive: SendfileDirective?
-        var end: (trailers: HTTPHeaders?, promise: EventLoopPromise<Void>?)?
-        var opened: Result<NIOFileHandle, any Error>?
-    }
+    typealias Held = HeldFileResponse<HTTPResponseHead, HTTPHeaders>
 
-    private var pending: Pending?
-    /// A close (or output half-close, after a `Connection: close` request) that arrived while a
-    /// response was held: it waits for that response, or the response would be cut off.
-    private var deferredClose: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
+    private var pending: Held?
+    private var deferredClose = DeferredClose()
+    private var later = LaterWrites()
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(var head) = unwrapInboundIn(data) else {
@@ -53,6 +45,11 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        // A held response with its end is complete: what comes now is a later response's.
+        if pending?.end != nil {
+            later.append(data, promise: promise)
+            return
+        }
         switch unwrapOutboundIn(data) {
         case .head(var head):
             guard let value = head.headers.first(name: Self.directiveHeader) else {
@@ -60,18 +57,13 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             head.headers.remove(name: Self.directiveHeader)
-            let directive = SendfileDirective(headerValue: value)
-            pending = Pending(head: head, headPromise: promise, directive: directive)
-            guard let directive else {
-                pending?.opened = .failure(SendfileFailure.malformedDirective)
-                return
+            let held = Held(head: head, headPromise: promise, directiveValue: value)
+            pending = held
+            guard let directive = held.directive else { return }
+            Held.open(directive, on: context.eventLoop).assumeIsolated().whenComplete { [self] result in
+                pending?.opened = result
+                sendIfReady(context: context)
             }
-            let loop = context.eventLoop
-            BlockingIOPool.shared.runIfActive(eventLoop: loop) { try NIOFileHandle(_deprecatedPath: directive.path) }
-                .hop(to: loop).assumeIsolated().whenComplete { [self] result in
-                    pending?.opened = result
-                    sendIfReady(context: context)
-                }
         case .body where pending != nil:
             // The application sends no body with a directive; nothing to forward.
             promise?.succeed(())
@@ -93,27 +85,21 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(mode: mode, promise: promise)
             return
         }
-        deferredClose = (mode, promise)
-    }
-
-    /// Runs a close that waited for the held response.
-    private func closeIfDeferred(context: ChannelHandlerContext) {
-        guard let close = deferredClose else { return }
-        deferredClose = nil
-        context.close(mode: close.mode, promise: close.promise)
+        deferredClose.hold(mode: mode, promise: promise)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        if case .success(let handle)? = pending?.opened { try? handle.close() }
+        pending?.discard()
         pending = nil
+        later.fail(ChannelError.ioOnClosedChannel)
     }
 
     /// Sends the held response once both its end and its file (or the failure to open it) are in.
     private func sendIfReady(context: ChannelHandlerContext) {
-        guard let response = pending, let end = response.end, let opened = response.opened else { return }
+        guard let response = pending, let (end, outcome) = response.ready else { return }
         pending = nil
-        switch (opened, response.directive) {
-        case (.success(let handle), let directive?):
+        switch outcome {
+        case .send(let handle, let directive):
             context.write(wrapOutboundOut(.head(response.head)), promise: response.headPromise)
             var start = Int(directive.range.lowerBound)
             let stop = Int(directive.range.upperBound)
@@ -124,45 +110,39 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             let done = context.eventLoop.makePromise(of: Void.self)
             context.writeAndFlush(wrapOutboundOut(.end(end.trailers)), promise: done)
-            done.futureResult.assumeIsolated().whenComplete { [self] result in
+            done.futureResult.assumeIsolated().whenComplete { result in
                 try? handle.close()
                 end.promise?.completeWith(result)
-                closeIfDeferred(context: context)
             }
-        case (.success(let handle), nil):
-            try? handle.close()
-            fail(response, end: end, error: SendfileFailure.malformedDirective, context: context)
-        case (.failure(let error), _):
+            // Later responses follow; a held close runs once the last of them is out.
+            let last = later.replay(after: done.futureResult, context: context) { write(context: context, data: $0, promise: $1) }
+            last.assumeIsolated().whenComplete { [self] _ in
+                if pending == nil { deferredClose.run(context: context) }
+            }
+        case .fail(let error):
             fail(response, end: end, error: error, context: context)
         }
     }
 
     /// The blob's file could not be opened: 404 when it is gone, 503 for anything else (a
     /// client retries those), with the spec's error body; then the connection closes.
-    private func fail(_ response: Pending, end: (trailers: HTTPHeaders?, promise: EventLoopPromise<Void>?), error: any Error, context: ChannelHandlerContext) {
-        let missing = (error as? IOError)?.errnoCode == ENOENT
-        let (status, code, detail): (HTTPResponseStatus, String, String) = missing
-            ? (.notFound, "BLOB_UNKNOWN", "the blob's file is missing from storage")
-            : (.serviceUnavailable, "UNAVAILABLE", "the blob's file cannot be read now; retry")
-        let body = #"{"errors":[{"code":"\#(code)","message":"\#(code == "BLOB_UNKNOWN" ? "blob unknown to registry" : "service unavailable")","detail":"\#(detail)"}]}"#
-        var head = HTTPResponseHead(version: response.head.version, status: status)
+    private func fail(
+        _ response: Held, end: (trailers: HTTPHeaders?, promise: EventLoopPromise<Void>?), error: any Error,
+        context: ChannelHandlerContext
+    ) {
+        let answer = SendfileFailure.answer(for: error)
+        var head = HTTPResponseHead(version: response.head.version, status: HTTPResponseStatus(statusCode: answer.status))
         head.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
-        head.headers.add(name: "Content-Length", value: String(body.utf8.count))
+        head.headers.add(name: "Content-Length", value: String(answer.body.utf8.count))
         head.headers.add(name: "Connection", value: "close")
-        if !missing { head.headers.add(name: "Retry-After", value: "1") }
+        if answer.retry { head.headers.add(name: "Retry-After", value: "1") }
         if let version = response.head.headers.first(name: "Docker-Distribution-API-Version") {
             head.headers.add(name: "Docker-Distribution-API-Version", value: version)
         }
         context.write(wrapOutboundOut(.head(head)), promise: response.headPromise)
-        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: answer.body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(end.trailers)), promise: end.promise)
-        let waiting = deferredClose
-        deferredClose = nil
-        context.close(promise: waiting?.promise)
+        later.fail(ChannelError.ioOnClosedChannel)
+        deferredClose.closeNow(context: context)
     }
-}
-
-/// Why a sendfile directive could not be served.
-enum SendfileFailure: Error {
-    case malformedDirective
 }

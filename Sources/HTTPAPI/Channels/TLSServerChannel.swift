@@ -29,11 +29,12 @@ public final class TLSServerChannel: ServerChildChannel {
         )
     }
 
-    /// Deadlines and `100 Continue` answers on HTTP/1.1 and on HTTP/2 streams.
+    /// Deadlines, `100 Continue` answers and blob bodies sent from their files on HTTP/1.1 and
+    /// on HTTP/2 streams.
     static func channelConfiguration(_ policy: ConnectionPolicy) -> HTTP2UpgradeChannel.Configuration {
         .init(
             idleTimeout: .nanoseconds(policy.timeouts.idle.nanoseconds),
-            streamConfiguration: .init(additionalChannelHandlers: [policy.deadlineHandler(), ExpectContinueHandler()])
+            streamConfiguration: .init(additionalChannelHandlers: [policy.deadlineHandler(), ExpectContinueHandler(), FileStreamHandler()])
         )
     }
 
@@ -52,6 +53,7 @@ public final class TLSServerChannel: ServerChildChannel {
         let value = current.withLockedValue { $0 }.setup(channel: channel, logger: logger)
         // The TLS handler is in the pipeline now; the handshake deadline goes right after it.
         do {
+            try policy.configureWriteBuffer(channel)
             let tls = try channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self)
             try channel.pipeline.syncOperations.addHandler(HandshakeDeadlineHandler(timeout: policy.timeouts.header), position: .after(tls))
         } catch {
