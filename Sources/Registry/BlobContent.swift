@@ -17,7 +17,7 @@ public struct BlobContent: Sendable {
         try await driver.read(path, range: range, consume)
     }
 
-    /// Starts reading `range` and waits for its first chunk, so a missing object or an
+    /// Starts reading `range` and waits for its first chunks, so a missing object or an
     /// unreachable backend fails now, before a response head is sent; the rest follows through
     /// the returned read, which stops its reader when it is dropped unfinished.
     public func open(range: Range<Int64>?) async throws -> OpenedBlobRead {
@@ -34,7 +34,7 @@ public struct BlobContent: Sendable {
             }
         }
         do {
-            return OpenedBlobRead(first: try await handoff.take(), rest: handoff, reader: reader)
+            return OpenedBlobRead(first: try await handoff.take() ?? [], rest: handoff, reader: reader)
         } catch {
             reader.cancel()
             throw error

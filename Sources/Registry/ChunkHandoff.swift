@@ -1,27 +1,36 @@
 import NIOCore
 
-/// Hands a stream of chunks from a reading task to a writing one, one chunk at a time: the
-/// reader waits until its chunk was taken, so memory stays at one chunk per stream. It lets a
-/// blob's read begin — and fail cleanly, as 404 or 503 — before a response head promises a body.
+/// Hands a stream of chunks from a reading task to a writing one. The reader runs ahead by up
+/// to `limit` bytes and then waits for the taker, so memory stays bounded per stream; the taker
+/// gets everything queued at once, so a relay of many small chunks (an S3 response arrives in
+/// tens of KiB) crosses between tasks and to the event loop once per batch, not per chunk. It
+/// lets a blob's read begin — and fail cleanly, as 404 or 503 — before a response head promises
+/// a body.
 public actor ChunkHandoff {
-    private var pending: ByteBuffer?
+    private let limit: Int
+    private var pending: [ByteBuffer] = []
+    private var pendingBytes = 0
     private var finished = false
     private var failure: (any Error)?
-    private var taker: CheckedContinuation<ByteBuffer?, any Error>?
+    private var taker: CheckedContinuation<[ByteBuffer]?, any Error>?
     private var giver: CheckedContinuation<Void, Never>?
 
-    public init() {}
+    public init(limit: Int = 1 << 20) {
+        self.limit = limit
+    }
 
-    /// Offers a chunk; returns once the taker has it (or the handoff was abandoned).
+    /// Offers a chunk; returns at once while less than `limit` bytes wait, else once the taker
+    /// has taken them (or the handoff was abandoned).
     public func put(_ chunk: ByteBuffer) async {
+        guard !finished else { return }
         if let taker {
             self.taker = nil
-            taker.resume(returning: chunk)
+            taker.resume(returning: [chunk])
             return
         }
-        guard !finished else { return }
-        pending = chunk
-        await withCheckedContinuation { giver = $0 }
+        pending.append(chunk)
+        pendingBytes += chunk.readableBytes
+        if pendingBytes >= limit { await withCheckedContinuation { giver = $0 } }
     }
 
     /// The stream ended; `error` when it ended in a failure.
@@ -34,13 +43,17 @@ public actor ChunkHandoff {
         }
     }
 
-    /// The next chunk, nil at the end; rethrows the reader's failure.
-    public func take() async throws -> ByteBuffer? {
-        if let chunk = pending {
-            pending = nil
-            giver?.resume()
-            giver = nil
-            return chunk
+    /// Every chunk waiting (at least one), nil at the end; rethrows the reader's failure once
+    /// the chunks before it were taken.
+    public func take() async throws -> [ByteBuffer]? {
+        if !pending.isEmpty {
+            defer {
+                pending = []
+                pendingBytes = 0
+                giver?.resume()
+                giver = nil
+            }
+            return pending
         }
         if finished {
             if let failure { throw failure }
@@ -52,7 +65,8 @@ public actor ChunkHandoff {
     /// The taker is gone (the client left): the reader is released and stops at its next chunk.
     public func abandon() {
         finished = true
-        pending = nil
+        pending = []
+        pendingBytes = 0
         giver?.resume()
         giver = nil
     }

@@ -122,15 +122,23 @@ public struct S3Driver: StorageDriver {
         }
     }
 
-    /// One window's bytes, all of them or an error.
-    func fetchWhole(_ fetch: S3ReadAhead.Fetch, path: String) async throws -> ByteBuffer {
+    /// One window's bytes as they arrived (chunks, not copied into one buffer), all of them or
+    /// an error.
+    func fetchWhole(_ fetch: S3ReadAhead.Fetch, path: String) async throws -> [ByteBuffer] {
         let length = Int(fetch.range.upperBound - fetch.range.lowerBound)
         let header = ("range", "bytes=\(fetch.range.lowerBound)-\(fetch.range.upperBound - 1)")
-        let bytes = try await client.stream(.GET, key: fetch.key, headers: [header]).body.collect(upTo: length)
-        guard bytes.readableBytes == length else {
-            throw StorageDriverError.backend(path, driver: name, reason: "S3 sent \(bytes.readableBytes) of the \(length) bytes asked for at \(fetch.range.lowerBound)")
+        let body = try await client.stream(.GET, key: fetch.key, headers: [header]).body
+        var chunks: [ByteBuffer] = []
+        var received = 0
+        for try await chunk in body {
+            received += chunk.readableBytes
+            guard received <= length else { break }
+            chunks.append(chunk)
         }
-        return bytes
+        guard received == length else {
+            throw StorageDriverError.backend(path, driver: name, reason: "S3 sent \(received) of the \(length) bytes asked for at \(fetch.range.lowerBound)")
+        }
+        return chunks
     }
 
     /// The total of a `Content-Range: bytes a-b/total` header.

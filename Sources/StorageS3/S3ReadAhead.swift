@@ -36,14 +36,15 @@ public struct S3ReadAhead: Sendable, Equatable {
         return fetches
     }
 
-    /// Hands the fetches' bytes to `consume` in order, `depth` fetches ahead of it; `leading`
+    /// Hands the fetches' bytes (each as the chunks it arrived in, never copied into one
+    /// buffer) to `consume` in order, `depth` fetches ahead of it; `leading`
     /// (bytes that come before the first fetch, already on their way) runs while the first
     /// fetches are made. A failed fetch or a throwing consumer cancels the fetches still running.
     func stream(
-        _ fetches: [Fetch], leading: () async throws -> Void = {}, fetch: @escaping @Sendable (Fetch) async throws -> ByteBuffer,
+        _ fetches: [Fetch], leading: () async throws -> Void = {}, fetch: @escaping @Sendable (Fetch) async throws -> [ByteBuffer],
         _ consume: (ByteBuffer) async throws -> Void
     ) async throws {
-        try await withThrowingTaskGroup(of: (Int, ByteBuffer).self) { group in
+        try await withThrowingTaskGroup(of: (Int, [ByteBuffer]).self) { group in
             var started = 0
             func startNext() {
                 guard started < fetches.count else { return }
@@ -54,15 +55,15 @@ public struct S3ReadAhead: Sendable, Equatable {
             }
             for _ in 0..<depth { startNext() }
             try await leading()
-            var arrived: [Int: ByteBuffer] = [:]
+            var arrived: [Int: [ByteBuffer]] = [:]
             for index in fetches.indices {
                 while arrived[index] == nil {
                     guard let (done, bytes) = try await group.next() else { return }
                     arrived[done] = bytes
                 }
-                let bytes = arrived.removeValue(forKey: index)!
+                let chunks = arrived.removeValue(forKey: index)!
                 startNext()
-                try await consume(bytes)
+                for chunk in chunks { try await consume(chunk) }
             }
         }
     }

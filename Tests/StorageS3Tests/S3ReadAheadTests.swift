@@ -34,7 +34,7 @@ struct S3ReadAheadTests {
             #expect(ahead <= readAhead.depth + 1, "\(ahead) fetches started ahead of the consumer")
             // Later windows answer sooner.
             try await Task.sleep(for: .milliseconds(Int(40 - fetch.range.lowerBound)))
-            return ByteBuffer(integer: UInt32(fetch.range.lowerBound))
+            return [ByteBuffer(integer: UInt32(fetch.range.lowerBound))]
         }) { bytes in
             received.append(Int64(bytes.getInteger(at: 0, as: UInt32.self)!))
             consumed.withLock { $0 += 1 }
@@ -52,7 +52,7 @@ struct S3ReadAheadTests {
             order.append("leading")
         }, fetch: { fetch in
             started.withLock { $0 += 1 }
-            return ByteBuffer(string: "\(fetch.range.lowerBound)")
+            return [ByteBuffer(string: "\(fetch.range.lowerBound)")]
         }) { bytes in
             order.append(String(buffer: bytes))
         }
@@ -68,14 +68,14 @@ struct S3ReadAheadTests {
         await #expect(throws: Refused.self) {
             try await readAhead.stream(readAhead.fetches([Fetch(key: "k", range: 0..<100)]), fetch: { fetch in
                 if fetch.range.lowerBound == 1 { throw Refused() }
-                if fetch.range.lowerBound == 0 { return ByteBuffer(string: "0") }
+                if fetch.range.lowerBound == 0 { return [ByteBuffer(string: "0")] }
                 do {
                     try await Task.sleep(for: .seconds(30))
                 } catch {
                     cancelled.withLock { $0 += 1 }
                     throw error
                 }
-                return ByteBuffer()
+                return []
             }) { _ in received += 1 }
         }
         #expect(received <= 1)

@@ -35,8 +35,8 @@ struct BlobController: Sendable {
         // 503 now, never a 200 whose body does not come.
         let opened = try await content.open(range: range)
         let body = ResponseBody(contentLength: Int(sent.count)) { writer in
-            if let first = opened.first { try await writer.write(first) }
-            while let chunk = try await opened.next() { try await writer.write(chunk) }
+            try await writer.write(contentsOf: opened.first)
+            while let chunks = try await opened.next() { try await writer.write(contentsOf: chunks) }
             try await writer.finish(nil)
         }
         return Response(status: status, headers: headers, body: body)
