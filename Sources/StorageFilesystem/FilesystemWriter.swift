@@ -48,17 +48,17 @@ final class FilesystemWriter: StorageWriter {
             try await drain()
             if sync { try await handle.synchronize() }
         } catch {
-            try? await handle.close(makeChangesVisible: true)
+            try? await closeHandle(makeChangesVisible: true)
             throw error
         }
-        try await handle.close(makeChangesVisible: true)
+        try await closeHandle(makeChangesVisible: true)
     }
 
     func cancel() async throws {
         if !closed {
             closed = true
             try? await drain()
-            try? await handle.close(makeChangesVisible: false)
+            try? await closeHandle(makeChangesVisible: false)
         }
         _ = try await FileSystem.blocking.removeItem(at: file, strategy: .platformDefault, recursively: false)
     }
@@ -69,10 +69,18 @@ final class FilesystemWriter: StorageWriter {
         do {
             try await drain()
         } catch {
-            try? await handle.close(makeChangesVisible: true)
+            try? await closeHandle(makeChangesVisible: true)
             throw error
         }
-        try await handle.close(makeChangesVisible: true)
+        try await closeHandle(makeChangesVisible: true)
+    }
+
+    /// Closes the file even when the calling task is cancelled (a client that left mid-upload):
+    /// NIOFileSystem skips work queued by a cancelled task, which would leave the descriptor
+    /// open and `closed` set, and dropping an open handle stops the process.
+    private func closeHandle(makeChangesVisible: Bool) async throws {
+        let handle = handle
+        try await Task { try await handle.close(makeChangesVisible: makeChangesVisible) }.value
     }
 
     /// Waits for every queued write; throws the first failure after all have ended.
