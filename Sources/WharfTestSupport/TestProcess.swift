@@ -1,5 +1,6 @@
 import Foundation
 import Subprocess
+import Synchronization
 import SystemPackage
 
 #if canImport(Glibc)
@@ -92,17 +93,28 @@ public final class TestProcess: Sendable {
     /// Its exit status (128 + signal when a signal ended it), waiting at most `timeout`.
     @discardableResult
     public func waitForExit(timeout: Duration = .seconds(60)) async throws -> Int32 {
-        try await withThrowingTaskGroup(of: Int32?.self) { group in
-            group.addTask { try await self.exit.value }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
+        // A race of two tasks, not a task group: a group waits for all its children, and
+        // awaiting the exit task's value ignores cancellation, so the timeout never ended a
+        // wait for a process that hung.
+        final class Waiter: Sendable {
+            let continuation = Mutex<CheckedContinuation<Int32, any Error>?>(nil)
+        }
+        let waiter = Waiter()
+        let exit = self.exit
+        let pid = self.pid
+        return try await withCheckedThrowingContinuation { continuation in
+            waiter.continuation.withLock { $0 = continuation }
+            let timer = Task {
+                try? await Task.sleep(for: timeout)
+                guard !Task.isCancelled else { return }
+                waiter.continuation.withLock { $0.take() }?.resume(throwing: SupportError("process \(pid) did not exit within \(timeout)"))
             }
-            defer { group.cancelAll() }
-            guard let status = try await group.next() ?? nil else {
-                throw SupportError("process \(pid) did not exit within \(timeout)")
+            Task {
+                let result = await exit.result
+                let waiting = waiter.continuation.withLock { $0.take() }
+                timer.cancel()
+                waiting?.resume(with: result)
             }
-            return status
         }
     }
 

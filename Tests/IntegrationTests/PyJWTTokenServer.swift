@@ -23,7 +23,7 @@ final class PyJWTTokenServer: @unchecked Sendable {
         let script = directory + "/token_server.py"
         try Self.script.write(toFile: script, atomically: true, encoding: .utf8)
         process = try await TestProcess.start(["python3", "-u", script, shape.rawValue, directory])
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if let line = process.log.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }), let port = Int(line.dropFirst(6)) {
                 self.port = port

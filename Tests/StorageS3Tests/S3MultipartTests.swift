@@ -9,8 +9,12 @@ import WharfTestSupport
 @Suite(.timeLimit(.minutes(10)), .enabled(if: Tool.available("moto_server"), "moto_server is not installed (pip install 'moto[server]')"))
 struct S3MultipartTests {
     static func bytes(_ count: Int, seed: UInt8) -> ByteBuffer {
+        // The pattern repeats every 256 bytes, so a 64 KiB block is repeated: building megabytes
+        // byte by byte in a debug build holds a cooperative thread for seconds.
+        let block = (0..<65_536).map { UInt8(truncatingIfNeeded: $0 &* 31) &+ seed }
         var buffer = ByteBuffer()
-        buffer.writeBytes((0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31) &+ seed })
+        buffer.reserveCapacity(count)
+        while buffer.readableBytes < count { buffer.writeBytes(block.prefix(count - buffer.readableBytes)) }
         return buffer
     }
 
