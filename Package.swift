@@ -210,7 +210,8 @@ let package = Package(
             dependencies: [
                 "HTTPAPI", "WharfServer", "Registry", "OCI", "StorageDriver", "StorageFilesystem", "Metadata", "Auth", "Identity",
                 "MetadataSQLite", "WharfTestSupport", crypto, hummingbird, .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                hummingbirdTesting, nioCore, nioPosix, nioHTTP1,
+                hummingbirdTesting, nioCore, nioPosix, nioHTTP1, .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -15,10 +15,12 @@ import WharfTestSupport
 
 /// Blob bodies on the TLS listener come from `FileStreamHandler`: whole, ranged, over HTTP/1.1
 /// and HTTP/2, as curl receives them; a file that cannot be opened is a clean error.
-@Suite(.timeLimit(.minutes(2)), .enabled(if: Tool.available("curl"), "curl is not installed"))
+@Suite(.timeLimit(.minutes(4)), .enabled(if: Tool.available("curl"), "curl is not installed"))
 struct TLSFileBodyTests {
     /// A Wharf on the filesystem behind the TLS listener, for the length of `body`.
-    static func serve(_ body: @Sendable (_ port: Int, _ root: String) async throws -> Void) async throws {
+    static func serve(
+        policy: ConnectionPolicy = ConnectionPolicy(), _ body: @Sendable (_ port: Int, _ root: String) async throws -> Void
+    ) async throws {
         try await withTemporaryDirectory { directory in
             let root = directory + "/root"
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -31,7 +33,7 @@ struct TLSFileBodyTests {
             )
             let app = WharfApplication.build(
                 services: services,
-                server: HTTPServerBuilder { responder in try TLSServerChannel(tlsConfiguration: tls, responder: responder) },
+                server: HTTPServerBuilder { responder in try TLSServerChannel(tlsConfiguration: tls, policy: policy, responder: responder) },
                 address: .hostname("127.0.0.1", port: 0), logger: logger
             )
             try await app.test(.live) { client in
@@ -74,15 +76,9 @@ struct TLSFileBodyTests {
 
     @Test func aBlobFileThatCannotBeOpenedIsACleanError() async throws {
         try await Self.serve { port, root in
-            let content = Data("soon gone".utf8)
-            let hex = SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined()
-            let upload = root + "/../upload"
-            try content.write(to: URL(fileURLWithPath: upload))
-            _ = try await Command.run([
-                "curl", "-sk", "-o", "/dev/null", "-X", "POST", "-H", "Content-Type: application/octet-stream",
-                "--data-binary", "@" + upload, "https://127.0.0.1:\(port)/v2/team/app/blobs/uploads/?digest=sha256:\(hex)",
-            ])
-            try FileManager.default.removeItem(atPath: root + "/docker/registry/v2/blobs/sha256/\(hex.prefix(2))/\(hex)/data")
+            let blob = try await Self.pushBlob(port: port, root: root, size: 9)
+            let hex = blob.digest.dropFirst("sha256:".count)
+            try FileManager.default.removeItem(atPath: blob.file)
             let received = root + "/../received"
             for (version, answered) in [("--http1.1", "1.1"), ("--http2", "2")] {
                 let answer = try await Self.get(port, "/v2/team/app/blobs/sha256:\(hex)", version: version, into: received)
@@ -165,6 +161,97 @@ struct TLSFileBodyTests {
                 """
             let answer = try await Command.run(["python3", "-c", script, String(port), digests[0], digests[1]], timeout: .seconds(60))
             #expect(answer.stdout == "HTTP/1.1 200 OK True\nHTTP/1.1 200 OK True\nrest 0\n", "\(answer.stdout)\(answer.stderr)")
+        }
+    }
+
+    /// Pushes `size` bytes as a blob with curl; its digest and the path of its file under `root`.
+    static func pushBlob(port: Int, root: String, size: Int) async throws -> (digest: String, file: String) {
+        // A 64 KiB pattern repeated: building tens of MiB byte by byte in a debug build would hold
+        // a cooperative thread for seconds and starve the suite's other servers.
+        let pattern = Data((0..<65_536).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 >> 8) })
+        var content = Data(capacity: size)
+        while content.count < size { content.append(pattern.prefix(size - content.count)) }
+        let hex = SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined()
+        let upload = root + "/../upload-\(hex.prefix(8))"
+        try content.write(to: URL(fileURLWithPath: upload))
+        _ = try await Command.run([
+            "curl", "-sk", "-o", "/dev/null", "-X", "POST", "-H", "Content-Type: application/octet-stream",
+            "--data-binary", "@" + upload, "https://127.0.0.1:\(port)/v2/team/app/blobs/uploads/?digest=sha256:\(hex)",
+        ])
+        return ("sha256:" + hex, root + "/docker/registry/v2/blobs/sha256/\(hex.prefix(2))/\(hex)/data")
+    }
+
+    /// Descriptors of this process (the in-process server's) open on `file`.
+    static func openDescriptors(on file: String) -> Int {
+        let directory = "/proc/self/fd"
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return entries.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: directory + "/" + $0)) == file }.count
+    }
+
+    /// Waits up to `seconds` for `condition`, checking every 50 ms.
+    static func eventually(_ seconds: Double, _ condition: () -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return condition()
+    }
+
+    /// Clients that leave in the middle of a body — during a chunk's read or while the file
+    /// opens — leave no descriptor open on the blob's file.
+    @Test func clientsThatLeaveMidBodyLeaveNoOpenFile() async throws {
+        guard Tool.available("python3") else { return }
+        try await Self.serve { port, root in
+            let blob = try await Self.pushBlob(port: port, root: root, size: 8 * 1024 * 1024)
+            let script = """
+                import socket, ssl, sys
+                port, digest = int(sys.argv[1]), sys.argv[2]
+                context = ssl.create_default_context(); context.check_hostname = False; context.verify_mode = ssl.CERT_NONE
+                for attempt in range(30):
+                    with context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=30)) as s:
+                        s.sendall(f"GET /v2/team/app/blobs/{digest} HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n".encode())
+                        received = 0
+                        while received < attempt * 20000:
+                            chunk = s.recv(65536)
+                            if not chunk: break
+                            received += len(chunk)
+                        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00")
+                print("done")
+                """
+            let answer = try await Command.run(["python3", "-c", script, String(port), blob.digest], timeout: .seconds(60))
+            #expect(answer.stdout == "done\n", "\(answer.stderr)")
+            let released = try await Self.eventually(10) { Self.openDescriptors(on: blob.file) == 0 }
+            #expect(released, "\(Self.openDescriptors(on: blob.file)) descriptors still open on the blob's file")
+        }
+    }
+
+    /// A client that stops reading does not hold its connection and the file forever: after the
+    /// body timeout without progress the server closes the connection (bytes the kernel already
+    /// holds for the client may still trickle out; the file and the process's share are freed).
+    @Test func aClientThatStopsReadingIsCutOffAfterTheBodyTimeout() async throws {
+        guard Tool.available("python3") else { return }
+        // Long enough that the push before it (on a loaded machine) is not cut off itself.
+        let policy = ConnectionPolicy(header: .seconds(5), idle: .seconds(60), body: .seconds(4))
+        try await Self.serve(policy: policy) { port, root in
+            let blob = try await Self.pushBlob(port: port, root: root, size: 16 * 1024 * 1024)
+            let script = """
+                import socket, ssl, sys, time
+                port, digest = int(sys.argv[1]), sys.argv[2]
+                context = ssl.create_default_context(); context.check_hostname = False; context.verify_mode = ssl.CERT_NONE
+                raw = socket.create_connection(("127.0.0.1", port), timeout=30)
+                raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                with context.wrap_socket(raw) as s:
+                    s.sendall(f"GET /v2/team/app/blobs/{digest} HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n".encode())
+                    s.recv(1024)
+                    print("receiving", flush=True)
+                    time.sleep(60)
+                """
+            let client = try await TestProcess.start(["python3", "-c", script, String(port), blob.digest])
+            defer { client.signal(SIGKILL) }
+            #expect(try await Self.eventually(60) { client.log.contains("receiving") }, "the body did not start: \(client.log)")
+            #expect(try await Self.eventually(30) { Self.openDescriptors(on: blob.file) == 0 }, "the stalled body still holds the file")
+            #expect(client.isRunning, "the client was to stall, not to end")
         }
     }
 }

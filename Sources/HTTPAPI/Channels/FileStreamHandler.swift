@@ -44,8 +44,19 @@ final class FileStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private var pending: Held?
     private var streaming: Streaming?
-    private var deferredClose = DeferredClose()
-    private var later = LaterWrites()
+    private let deferredClose = DeferredClose()
+    private let later = LaterWrites()
+    /// The channel is gone: a file that finishes opening now is closed at once.
+    private var closed = false
+    /// Fires when the client has not taken any bytes for `stallTimeout`.
+    private var stallTimer: Scheduled<Void>?
+    let stallTimeout: TimeAmount
+
+    /// `stallTimeout`: how long a body may wait for the client to take bytes (the connection
+    /// policy's body timeout) before the connection closes.
+    init(stallTimeout: TimeAmount = .seconds(300)) {
+        self.stallTimeout = stallTimeout
+    }
 
     /// A response has all its parts and is being opened or sent: what comes now is later's.
     private var busy: Bool { pending?.end != nil || streaming != nil }
@@ -62,7 +73,9 @@ final class FileStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if busy {
-            later.append(data, promise: promise)
+            let size: Int
+            if case .body(let bytes) = unwrapOutboundIn(data) { size = bytes.readableBytes } else { size = 0 }
+            if !later.append(data, size: size, promise: promise) { overflow(context: context, promise: promise) }
             return
         }
         switch unwrapOutboundIn(data) {
@@ -76,6 +89,11 @@ final class FileStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
             pending = held
             guard let directive = held.directive else { return }
             Held.open(directive, on: context.eventLoop).assumeIsolated().whenComplete { [self] result in
+                // The client may have left while the file opened: nobody will send or close it.
+                guard !closed, pending != nil else {
+                    if case .success(let handle) = result { try? handle.close() }
+                    return
+                }
                 pending?.opened = result
                 startIfReady(context: context)
             }
@@ -104,21 +122,44 @@ final class FileStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { readNext(context: context) }
+        if context.channel.isWritable {
+            stallTimer?.cancel()
+            stallTimer = nil
+            readNext(context: context)
+        } else if streaming != nil, stallTimer == nil {
+            stallTimer = context.eventLoop.assumeIsolated().scheduleTask(in: stallTimeout) { [self] in
+                stallTimer = nil
+                stop(context: context, error: SendfileFailure.clientStalled)
+            }
+        }
         context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        stop(context: context, error: ChannelError.ioOnClosedChannel)
+        abandon(context: context)
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        pending?.discard()
+        abandon(context: context)
+    }
+
+    /// The channel went away: nothing held or queued will be sent.
+    private func abandon(context: ChannelHandlerContext) {
+        closed = true
+        pending?.abandon(ChannelError.ioOnClosedChannel)
         pending = nil
+        stop(context: context, error: ChannelError.ioOnClosedChannel)
         later.fail(ChannelError.ioOnClosedChannel)
-        if let streaming { try? streaming.handle.close() }
-        streaming = nil
+        deferredClose.fail(ChannelError.ioOnClosedChannel)
+    }
+
+    /// A client pipelined more than `LaterWrites` holds behind a body: the connection closes
+    /// (`channelInactive` then releases the file and fails what waits).
+    private func overflow(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        promise?.fail(SendfileFailure.tooManyPipelined)
+        later.fail(SendfileFailure.tooManyPipelined)
+        context.close(promise: nil)
     }
 
     /// Starts the held response once both its end and its file (or the failure to open it) are in.
@@ -154,9 +195,15 @@ final class FileStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let length = Int(min(Int64(Self.chunkSize), body.stop - offset))
         body.reading = true
         streaming = body
-        Self.fileIO.read(fileHandle: body.handle, fromOffset: offset, byteCount: length, allocator: context.channel.allocator, eventLoop: context.eventLoop)
+        let handle = body.handle
+        Self.fileIO.read(fileHandle: handle, fromOffset: offset, byteCount: length, allocator: context.channel.allocator, eventLoop: context.eventLoop)
             .assumeIsolated().whenComplete { [self] result in
-                guard var body = streaming else { return }
+                // Stopped while this read ran: the handle could not be closed then (NIO refuses
+                // to close a handle in use), so it is closed now.
+                guard var body = streaming, body.handle === handle else {
+                    try? handle.close()
+                    return
+                }
                 switch result {
                 case .success(let bytes) where bytes.readableBytes == length:
                     body.reading = false
@@ -183,9 +230,12 @@ final class FileStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Abandons a body half sent: the head promised bytes that cannot come, so the connection
     /// closes and the client sees a short body, never a complete-looking one.
     private func stop(context: ChannelHandlerContext, error: any Error) {
+        stallTimer?.cancel()
+        stallTimer = nil
         guard let body = streaming else { return }
         streaming = nil
-        try? body.handle.close()
+        // A read in flight holds the handle; its completion closes it.
+        if !body.reading { try? body.handle.close() }
         body.end.promise?.fail(error)
         later.fail(error)
         deferredClose.closeNow(context: context)

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOPosix
 import StorageDriver
@@ -42,11 +43,33 @@ struct HeldFileResponse<Head, Trailers> {
     /// Opens the directive's file on the blocking pool, never on the event loop; the result
     /// arrives on `loop`.
     static func open(_ directive: SendfileDirective, on loop: any EventLoop) -> EventLoopFuture<NIOFileHandle> {
-        BlockingIOPool.shared.runIfActive(eventLoop: loop) { try NIOFileHandle(_deprecatedPath: directive.path) }.hop(to: loop)
+        BlockingIOPool.shared.runIfActive(eventLoop: loop) {
+            let handle = try NIOFileHandle(_deprecatedPath: directive.path)
+            // A file shorter than the range would cut the body off after its head: refused now,
+            // while a clean error can still be answered.
+            let size = try handle.withUnsafeFileDescriptor { descriptor in
+                var status = stat()
+                guard fstat(descriptor, &status) == 0 else { throw IOError(errnoCode: errno, reason: "fstat") }
+                return Int64(status.st_size)
+            }
+            guard size >= directive.range.upperBound else {
+                try? handle.close()
+                throw SendfileFailure.fileShrank
+            }
+            return handle
+        }.hop(to: loop)
     }
 
     /// Closes the file of a response that will not be sent (the channel went away).
     func discard() {
         if case .success(let handle)? = opened { try? handle.close() }
+    }
+
+    /// The channel went away before this response was sent: its file closes and its writers
+    /// hear why.
+    func abandon(_ error: any Error) {
+        discard()
+        headPromise?.fail(error)
+        end?.promise?.fail(error)
     }
 }

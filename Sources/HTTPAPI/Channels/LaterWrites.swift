@@ -4,23 +4,40 @@ import NIOCore
 /// file (a client that pipelines requests gets its next response head before the last body
 /// is out, because the application's writes do not wait for the socket). They are written
 /// after that response, in order, never into the middle of its body.
-struct LaterWrites {
-    private var parts: [(data: NIOAny, promise: EventLoopPromise<Void>?)] = []
+///
+/// Bounded: the application's writes do not wait for bytes held here, so a client pipelining
+/// thousands of requests behind a large blob would otherwise have every response built and kept
+/// in memory. Past the bound the handler closes the connection.
+///
+/// A class, not a struct: replaying writes through the handler, which may hold parts again,
+/// re-enters it while the replay runs.
+final class LaterWrites {
+    /// At most this many parts (heads, body chunks, ends) wait.
+    static let partLimit = 1_024
+    /// At most this many body bytes wait.
+    static let byteLimit = 4 << 20
 
-    mutating func append(_ data: NIOAny, promise: EventLoopPromise<Void>?) {
+    private var parts: [(data: NIOAny, promise: EventLoopPromise<Void>?)] = []
+    private var bytes = 0
+
+    /// Holds a part of `size` body bytes; false, and nothing held, when the bound is reached.
+    func append(_ data: NIOAny, size: Int, promise: EventLoopPromise<Void>?) -> Bool {
+        guard parts.count < Self.partLimit, bytes + size <= Self.byteLimit else { return false }
         parts.append((data, promise))
+        bytes += size
+        return true
     }
 
     /// The waiting parts, in order; none wait afterwards.
-    mutating func take() -> [(data: NIOAny, promise: EventLoopPromise<Void>?)] {
-        defer { parts = [] }
+    func take() -> [(data: NIOAny, promise: EventLoopPromise<Void>?)] {
+        defer { parts = []; bytes = 0 }
         return parts
     }
 
     /// Hands the waiting parts to `write` in order (a handler's own write, which may hold
     /// some again) and flushes; returns when the last of them is written, or `previous` when
     /// none waited.
-    mutating func replay(
+    func replay(
         after previous: EventLoopFuture<Void>, context: ChannelHandlerContext, _ write: (NIOAny, EventLoopPromise<Void>) -> Void
     ) -> EventLoopFuture<Void> {
         var last = previous
@@ -35,7 +52,7 @@ struct LaterWrites {
     }
 
     /// The channel went away: nothing waiting will be written.
-    mutating func fail(_ error: any Error) {
+    func fail(_ error: any Error) {
         for part in take() { part.promise?.fail(error) }
     }
 }

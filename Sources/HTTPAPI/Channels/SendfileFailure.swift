@@ -7,6 +7,10 @@ enum SendfileFailure: Error {
     case malformedDirective
     /// The file ended before the range the head promised.
     case fileShrank
+    /// The client took no bytes of a body for the stall timeout.
+    case clientStalled
+    /// A pipelining client queued more responses than are held behind a file body.
+    case tooManyPipelined
 
     /// The answer to a file that could not be opened: 404 `BLOB_UNKNOWN` when it is gone, 503
     /// `UNAVAILABLE` (which clients retry) for anything else, with the spec's error body.

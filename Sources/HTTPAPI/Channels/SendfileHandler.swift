@@ -31,8 +31,10 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias Held = HeldFileResponse<HTTPResponseHead, HTTPHeaders>
 
     private var pending: Held?
-    private var deferredClose = DeferredClose()
-    private var later = LaterWrites()
+    private let deferredClose = DeferredClose()
+    private let later = LaterWrites()
+    /// The channel is gone: a file that finishes opening now is closed at once.
+    private var closed = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(var head) = unwrapInboundIn(data) else {
@@ -47,7 +49,14 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         // A held response with its end is complete: what comes now is a later response's.
         if pending?.end != nil {
-            later.append(data, promise: promise)
+            var size = 0
+            if case .body(.byteBuffer(let bytes)) = unwrapOutboundIn(data) { size = bytes.readableBytes }
+            if !later.append(data, size: size, promise: promise) {
+                // More than `LaterWrites` holds while one file opens: the connection closes.
+                promise?.fail(SendfileFailure.tooManyPipelined)
+                later.fail(SendfileFailure.tooManyPipelined)
+                context.close(promise: nil)
+            }
             return
         }
         switch unwrapOutboundIn(data) {
@@ -61,6 +70,11 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
             pending = held
             guard let directive = held.directive else { return }
             Held.open(directive, on: context.eventLoop).assumeIsolated().whenComplete { [self] result in
+                // The client may have left while the file opened: nobody will send or close it.
+                guard !closed, pending != nil else {
+                    if case .success(let handle) = result { try? handle.close() }
+                    return
+                }
                 pending?.opened = result
                 sendIfReady(context: context)
             }
@@ -88,10 +102,22 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
         deferredClose.hold(mode: mode, promise: promise)
     }
 
+    func channelInactive(context: ChannelHandlerContext) {
+        abandon()
+        context.fireChannelInactive()
+    }
+
     func handlerRemoved(context: ChannelHandlerContext) {
-        pending?.discard()
+        abandon()
+    }
+
+    /// The channel went away: nothing held or queued will be sent.
+    private func abandon() {
+        closed = true
+        pending?.abandon(ChannelError.ioOnClosedChannel)
         pending = nil
         later.fail(ChannelError.ioOnClosedChannel)
+        deferredClose.fail(ChannelError.ioOnClosedChannel)
     }
 
     /// Sends the held response once both its end and its file (or the failure to open it) are in.

@@ -34,7 +34,10 @@ public final class TLSServerChannel: ServerChildChannel {
     static func channelConfiguration(_ policy: ConnectionPolicy) -> HTTP2UpgradeChannel.Configuration {
         .init(
             idleTimeout: .nanoseconds(policy.timeouts.idle.nanoseconds),
-            streamConfiguration: .init(additionalChannelHandlers: [policy.deadlineHandler(), ExpectContinueHandler(), FileStreamHandler()])
+            streamConfiguration: .init(additionalChannelHandlers: [
+                // A `100 Continue` passes FileStreamHandler, which keeps it out of a body being sent.
+                policy.deadlineHandler(), FileStreamHandler(stallTimeout: policy.timeouts.body), ExpectContinueHandler(),
+            ])
         )
     }
 
