@@ -49,10 +49,11 @@ struct HeldFileResponse<Head, Trailers> {
             let handle = try NIOFileHandle(_deprecatedPath: directive.path)
             // A file shorter than the range would cut the body off after its head: refused now,
             // while a clean error can still be answered.
+            // Reads use explicit offsets (pread, sendfile), so moving the file position is harmless.
             let size = try handle.withUnsafeFileDescriptor { descriptor in
-                var status = stat()
-                guard fstat(descriptor, &status) == 0 else { throw IOError(errnoCode: errno, reason: "fstat") }
-                return Int64(status.st_size)
+                let end = lseek(descriptor, 0, SEEK_END)
+                guard end >= 0 else { throw IOError(errnoCode: errno, reason: "lseek") }
+                return Int64(end)
             }
             guard size >= directive.range.upperBound else {
                 try? handle.close()
