@@ -39,4 +39,28 @@ import Testing
         state.requestEnded(at: Self.at(2))
         #expect(state.deadline == Self.at(122))
     }
+
+    @Test func aBodyTheServerHoldsBackHasNoDeadlineUntilItReadsAgain() {
+        var state = ConnectionDeadline(timeouts: Self.timeouts, now: Self.at(0))
+        state.headReceived(at: Self.at(1))
+        state.bytesArrived(at: Self.at(2))
+        state.readsPaused()
+        #expect(state.deadline == nil, "the server is behind (a slow disk), not the client")
+        state.readAsked(at: Self.at(100))
+        #expect(state.deadline == Self.at(400), "the client's time starts when the server asks again")
+        state.readsPaused()
+        state.readAsked(at: Self.at(101))
+        #expect(state.deadline == Self.at(401))
+        state.readAsked(at: Self.at(150))
+        #expect(state.deadline == Self.at(401), "asking again while waiting does not move it")
+    }
+
+    @Test func pausedReadsDoNotExtendTheHeaderOrIdleTimeouts() {
+        var state = ConnectionDeadline(timeouts: Self.timeouts, now: Self.at(0))
+        state.readsPaused()
+        #expect(state.deadline == Self.at(120))
+        state.bytesArrived(at: Self.at(5))
+        state.readsPaused()
+        #expect(state.deadline == Self.at(25))
+    }
 }

@@ -232,7 +232,7 @@ struct TLSFileBodyTests {
     @Test func aClientThatStopsReadingIsCutOffAfterTheBodyTimeout() async throws {
         guard Tool.available("python3") else { return }
         // Long enough that the push before it (on a loaded machine) is not cut off itself.
-        let policy = ConnectionPolicy(header: .seconds(5), idle: .seconds(60), body: .seconds(4))
+        let policy = ConnectionPolicy(header: .seconds(5), idle: .seconds(60), body: .seconds(6))
         try await Self.serve(policy: policy) { port, root in
             let blob = try await Self.pushBlob(port: port, root: root, size: 16 * 1024 * 1024)
             let script = """

@@ -5,7 +5,9 @@ import NIOCore
 ///
 /// - Waiting for a request: `idle` after the last response (or the connection's start).
 /// - Reading a head: `header` from its first bytes, however slowly they trickle in.
-/// - Reading a body: `body` since the last bytes arrived.
+/// - Reading a body: `body` since the last bytes arrived, counted only while the server asks for
+///   more: while the application holds reads back (its disk or upstream is behind), the wait is
+///   the server's, and a slow disk must not cut off an honest client.
 /// - Answering (the request is read): no deadline; the application owns that time.
 struct ConnectionDeadline: Sendable {
     struct Timeouts: Sendable, Equatable {
@@ -19,6 +21,8 @@ struct ConnectionDeadline: Sendable {
     private var responseOpen = false
     private var headStartedAt: NIODeadline?
     private var lastActivity: NIODeadline
+    /// The server has asked the socket for more and nothing has arrived since.
+    private var readRequested = true
 
     init(timeouts: Timeouts, now: NIODeadline) {
         self.timeouts = timeouts
@@ -32,6 +36,18 @@ struct ConnectionDeadline: Sendable {
         } else if !responseOpen, headStartedAt == nil {
             headStartedAt = now
         }
+    }
+
+    /// A batch of reads ended; until the application asks again, it is holding reads back.
+    mutating func readsPaused() {
+        readRequested = false
+    }
+
+    /// The application asked for more bytes: a paused body's clock starts again from now.
+    mutating func readAsked(at now: NIODeadline) {
+        guard !readRequested else { return }
+        readRequested = true
+        if requestOpen { lastActivity = now }
     }
 
     mutating func headReceived(at now: NIODeadline) {
@@ -52,7 +68,7 @@ struct ConnectionDeadline: Sendable {
     }
 
     var deadline: NIODeadline? {
-        if requestOpen { return lastActivity + timeouts.body }
+        if requestOpen { return readRequested ? lastActivity + timeouts.body : nil }
         if responseOpen { return nil }
         if let headStartedAt { return headStartedAt + timeouts.header }
         return lastActivity + timeouts.idle

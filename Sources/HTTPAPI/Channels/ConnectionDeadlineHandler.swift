@@ -46,8 +46,15 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
 
     func channelReadComplete(context: ChannelHandlerContext) {
         state.bytesArrived(at: .now())
-        arm(context)
+        state.readsPaused()
         context.fireChannelReadComplete()
+    }
+
+    /// The application asks for more (at once, or after it caught up with what it was given).
+    func read(context: ChannelHandlerContext) {
+        state.readAsked(at: .now())
+        arm(context)
+        context.read()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
