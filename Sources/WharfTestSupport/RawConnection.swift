@@ -13,7 +13,7 @@ public final class RawConnection: @unchecked Sendable {
     /// answers have taken over 5 s.
     public init(port: Int, timeoutSeconds: Int = 30) throws {
         // Close-on-exec: a program another test starts meanwhile must not hold this connection.
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SupportError("socket failed") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -25,9 +25,13 @@ public final class RawConnection: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard result == 0 else {
+            // Closed here and never by deinit: `self.fd` is not set yet, so deinit does not run.
+            // (Set before a throw, deinit would close the number again, by then another
+            // thread's file or pipe: the suite's servers are polled this way while they start.)
             Glibc.close(fd)
             throw SupportError("connect to port \(port) failed")
         }
+        self.fd = fd
     }
 
     deinit { Glibc.close(fd) }
