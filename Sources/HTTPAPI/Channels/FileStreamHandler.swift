@@ -75,7 +75,7 @@ final class FileStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if busy {
             let size: Int
             if case .body(let bytes) = unwrapOutboundIn(data) { size = bytes.readableBytes } else { size = 0 }
-            if !later.append(data, size: size, promise: promise) { overflow(context: context, promise: promise) }
+            if !later.append(data, size: size, promise: promise) { later.overflow(context: context, promise: promise) }
             return
         }
         switch unwrapOutboundIn(data) {
@@ -152,14 +152,6 @@ final class FileStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         stop(context: context, error: ChannelError.ioOnClosedChannel)
         later.fail(ChannelError.ioOnClosedChannel)
         deferredClose.fail(ChannelError.ioOnClosedChannel)
-    }
-
-    /// A client pipelined more than `LaterWrites` holds behind a body: the connection closes
-    /// (`channelInactive` then releases the file and fails what waits).
-    private func overflow(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
-        promise?.fail(SendfileFailure.tooManyPipelined)
-        later.fail(SendfileFailure.tooManyPipelined)
-        context.close(promise: nil)
     }
 
     /// Starts the held response once both its end and its file (or the failure to open it) are in.

@@ -51,6 +51,14 @@ final class LaterWrites {
         return last
     }
 
+    /// Past the bound: the part is refused, nothing waiting will be written, and the connection
+    /// closes (the handler's `channelInactive` then releases what it holds).
+    func overflow(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        promise?.fail(SendfileFailure.tooManyPipelined)
+        fail(SendfileFailure.tooManyPipelined)
+        context.close(promise: nil)
+    }
+
     /// The channel went away: nothing waiting will be written.
     func fail(_ error: any Error) {
         for part in take() { part.promise?.fail(error) }

@@ -51,12 +51,7 @@ final class SendfileHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if pending?.end != nil {
             var size = 0
             if case .body(.byteBuffer(let bytes)) = unwrapOutboundIn(data) { size = bytes.readableBytes }
-            if !later.append(data, size: size, promise: promise) {
-                // More than `LaterWrites` holds while one file opens: the connection closes.
-                promise?.fail(SendfileFailure.tooManyPipelined)
-                later.fail(SendfileFailure.tooManyPipelined)
-                context.close(promise: nil)
-            }
+            if !later.append(data, size: size, promise: promise) { later.overflow(context: context, promise: promise) }
             return
         }
         switch unwrapOutboundIn(data) {
