@@ -105,7 +105,7 @@ let package = Package(
         // One conformance suite for every identity store.
         .target(name: "IdentityConformance", dependencies: ["Identity"], swiftSettings: swiftSettings),
         // Settings: defaults, environment.
-        .target(name: "Config", dependencies: [logging, .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
+        .target(name: "Config", dependencies: ["OCI", logging, .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         // Hummingbird routes, controllers and channel handlers.
         .target(
             name: "HTTPAPI",
@@ -171,7 +171,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MetadataTests",
-            dependencies: ["Metadata", "MetadataSQLite", "MetadataConformance", "OCI", "WharfTestSupport"],
+            dependencies: ["Metadata", "MetadataSQLite", "MetadataConformance", "OCI", "WharfTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -19,6 +19,8 @@ public final class InMemoryMetadataStore: MetadataStore {
         var queue: [CandidateKey: CollectionCandidate] = [:]
         /// Blobs whose deletion has begun, with the lease.
         var deleting: [Digest: Double] = [:]
+        /// Limits set, by path.
+        var quotas: [String: Int64] = [:]
     }
 
     struct CandidateKey: Hashable {
@@ -55,9 +57,10 @@ public final class InMemoryMetadataStore: MetadataStore {
         }
     }
 
-    public func commitBlob(_ blob: BlobRecord, in repository: RepositoryName) async throws {
+    public func commitBlob(_ blob: BlobRecord, in repository: RepositoryName, releasing upload: String?) async throws {
         try state.withLockedValue { state in
             guard state.deleting[blob.digest] == nil else { throw MetadataError.blobBeingDeleted(blob.digest) }
+            if let upload { state.uploads[upload]?.reserved = 0 }
             if state.blobs[blob.digest] == nil { state.blobs[blob.digest] = blob }
             state.repositories.insert(repository)
             state.links[repository, default: []].insert(blob.digest)
@@ -65,9 +68,10 @@ public final class InMemoryMetadataStore: MetadataStore {
         }
     }
 
-    public func linkBlob(_ digest: Digest, into repository: RepositoryName) async throws -> Bool {
-        state.withLockedValue { state in
-            guard state.blobs[digest] != nil, state.deleting[digest] == nil else { return false }
+    public func linkBlob(_ digest: Digest, into repository: RepositoryName, quota: QuotaDefaults) async throws -> Bool {
+        try state.withLockedValue { state in
+            guard let blob = state.blobs[digest], state.deleting[digest] == nil else { return false }
+            try state.checkLimits(of: repository, adding: blob, reserving: 0, quota: quota)
             state.repositories.insert(repository)
             state.links[repository, default: []].insert(digest)
             state.enqueue(.link, repository, digest, .blobMounted, at: Self.now())

@@ -10,4 +10,6 @@ public enum MetadataError: Error, Sendable, Equatable {
     case blobBeingDeleted(Digest)
     /// The upload session is gone (purged): its claim cannot be recorded.
     case uploadGone(String)
+    /// A write would take a path past its storage limit.
+    case quotaExceeded(QuotaExceeded)
 }

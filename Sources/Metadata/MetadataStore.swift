@@ -19,11 +19,15 @@ public protocol MetadataStore: Sendable {
     /// A blob linked into `repository`.
     func blob(_ digest: Digest, in repository: RepositoryName) async throws -> BlobRecord?
 
-    /// Records a committed blob and links it into `repository`, creating the repository.
-    func commitBlob(_ blob: BlobRecord, in repository: RepositoryName) async throws
+    /// Records a committed blob and links it into `repository`, creating the repository, and
+    /// releases what the upload `releasing` reserved, in one transaction. The commit itself
+    /// is never refused for a limit: the upload's reservation paid for it.
+    func commitBlob(_ blob: BlobRecord, in repository: RepositoryName, releasing upload: String?) async throws
 
     /// Links a blob already known to the registry into `repository`; false when it is unknown.
-    func linkBlob(_ digest: Digest, into repository: RepositoryName) async throws -> Bool
+    /// Fails with `MetadataError.quotaExceeded` when the link would take a path of the
+    /// repository past its limit (a blob a path already links costs it nothing).
+    func linkBlob(_ digest: Digest, into repository: RepositoryName, quota: QuotaDefaults) async throws -> Bool
 
     /// Repositories linking the blob, in lexical order, at most `limit`.
     func repositories(linking digest: Digest, limit: Int) async throws -> [RepositoryName]
@@ -79,6 +83,35 @@ public protocol MetadataStore: Sendable {
 
     /// Sessions started before `time` (seconds since 1970), for purging.
     func uploads(startedBefore time: Double) async throws -> [UploadRecord]
+
+    // MARK: Usage and limits
+    // Usage is kept per path (`UsagePath`) as links are added and removed, never by a walk:
+    // the distinct blobs the repositories at or below the path link, plus what uploads in
+    // progress there have reserved. Stored plus reserved never exceeds a limit.
+
+    /// Reserves bytes for an upload so that it holds `total` in all, checked against every
+    /// limited path of its repository in the same transaction. Nothing is reserved when
+    /// `digest` is given and every limited path links that blob already (its commit costs
+    /// nothing). Fails with `quotaExceeded`, or `uploadGone`.
+    func reserveUpload(_ id: String, upTo total: Int64, digest: Digest?, quota: QuotaDefaults) async throws
+
+    /// The usage of a path, with the limit in force there.
+    func usage(of path: String, quota: QuotaDefaults) async throws -> StorageUsage
+
+    /// The usage of every top-level namespace that stores or reserves anything, by path.
+    func namespaceUsage(quota: QuotaDefaults) async throws -> [StorageUsage]
+
+    /// Sets (or replaces) the limit of a path.
+    func setQuota(_ quota: StorageQuota) async throws
+
+    /// Removes the limit of a path; false when it had none.
+    func removeQuota(_ path: String) async throws -> Bool
+
+    /// Every limit set, by path.
+    func quotas() async throws -> [StorageQuota]
+
+    /// Whether any limit is set: without one (and without `quotas.default`) uploads reserve nothing.
+    func hasQuotas() async throws -> Bool
 
     // MARK: Garbage collection
     // Every change that can leave something unreferenced queues a candidate in its own
@@ -145,6 +178,14 @@ extension MetadataStore {
         _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tag: Tag?
     ) async throws -> Bool {
         try await putManifest(manifest, references: references, in: repository, tags: tag.map { [$0] } ?? [])
+    }
+
+    public func commitBlob(_ blob: BlobRecord, in repository: RepositoryName) async throws {
+        try await commitBlob(blob, in: repository, releasing: nil)
+    }
+
+    public func linkBlob(_ digest: Digest, into repository: RepositoryName) async throws -> Bool {
+        try await linkBlob(digest, into: repository, quota: .none)
     }
 
     public func createUpload(_ upload: UploadRecord) async throws {

@@ -12,8 +12,15 @@ public struct UploadRecord: Sendable, Equatable {
     /// The verified digest whose move to the blob's path began: after a crash in that window,
     /// this session (and only it) may complete from the moved bytes.
     public var committing: Digest?
+    /// Bytes reserved against the repository's limits (`reserveUpload`), released when the
+    /// session commits or goes.
+    public var reserved: Int64
 
-    public init(id: String, repository: RepositoryName, startedAt: Double, owner: String? = nil, committing: Digest? = nil) {
+    public init(
+        id: String, repository: RepositoryName, startedAt: Double, owner: String? = nil, committing: Digest? = nil,
+        reserved: Int64 = 0
+    ) {
+        self.reserved = reserved
         self.id = id
         self.repository = repository
         self.startedAt = startedAt

@@ -44,6 +44,7 @@ extension SQLiteMetadataStore {
                 if dangling {
                     try db.cachedStatement(sql: "DELETE FROM repository_blobs WHERE repository_id = ? AND digest = ?")
                         .execute(arguments: [id, candidate.digest.description])
+                    try Self.countLink(db, candidate.digest, in: repository, change: -1)
                 }
                 if dangling || !linked {
                     // The link already waited its review delay (or a client removed it): the blob's

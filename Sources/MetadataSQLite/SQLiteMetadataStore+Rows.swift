@@ -22,13 +22,15 @@ extension SQLiteMetadataStore {
         ).execute(arguments: [blob.digest.description, blob.size, blob.createdAt])
     }
 
-    static func link(_ db: Database, _ digest: Digest, into repositoryID: Int64, now: Double) throws {
+    /// The single place links are added: a new one counts toward the repository's usage.
+    static func link(_ db: Database, _ digest: Digest, into repositoryID: Int64, _ repository: RepositoryName, now: Double) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO repository_blobs (repository_id, digest, created_at) VALUES (?, ?, ?)
                 ON CONFLICT (repository_id, digest) DO NOTHING
                 """
         ).execute(arguments: [repositoryID, digest.description, now])
+        if db.changesCount > 0 { try countLink(db, digest, in: repository, change: 1) }
     }
 
     /// The digests of `digests` that `table` lacks for the repository.
@@ -58,7 +60,7 @@ extension SQLiteMetadataStore {
     static func uploadRecord(_ row: Row) throws -> UploadRecord {
         UploadRecord(
             id: row[0], repository: try RepositoryName(row[1]), startedAt: row[2], owner: row[3],
-            committing: try (row[4] as String?).map { text in try Digest(parsing: text) }
+            committing: try (row[4] as String?).map { text in try Digest(parsing: text) }, reserved: row[5]
         )
     }
 

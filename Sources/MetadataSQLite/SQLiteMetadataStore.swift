@@ -76,25 +76,26 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
-    public func commitBlob(_ blob: BlobRecord, in repository: RepositoryName) async throws {
+    public func commitBlob(_ blob: BlobRecord, in repository: RepositoryName, releasing upload: String?) async throws {
         try await database.write { db in
             try Self.refuseIfDeleting(db, blob.digest)
+            if let upload { try Self.releaseReservation(db, upload: upload) }
             try Self.insertBlob(db, blob)
             let id = try Self.ensureRepository(db, repository, now: blob.createdAt)
-            try Self.link(db, blob.digest, into: id, now: blob.createdAt)
+            try Self.link(db, blob.digest, into: id, repository, now: blob.createdAt)
             try Self.enqueue(db, .link, id, blob.digest, .blobUploaded, at: blob.createdAt)
         }
     }
 
-    public func linkBlob(_ digest: Digest, into repository: RepositoryName) async throws -> Bool {
+    public func linkBlob(_ digest: Digest, into repository: RepositoryName, quota: QuotaDefaults) async throws -> Bool {
         let now = Date().timeIntervalSince1970
         return try await database.write { db in
-            let known = try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT 1 FROM blobs WHERE digest = ? AND deleting IS NULL"), arguments: [digest.description]
-            )
-            guard known == true else { return false }
+            guard let size = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT size FROM blobs WHERE digest = ? AND deleting IS NULL"), arguments: [digest.description]
+            ) else { return false }
+            try Self.refuseLinkOverLimit(db, digest, size: size, into: repository, quota: quota)
             let id = try Self.ensureRepository(db, repository, now: now)
-            try Self.link(db, digest, into: id, now: now)
+            try Self.link(db, digest, into: id, repository, now: now)
             try Self.enqueue(db, .link, id, digest, .blobMounted, at: now)
             return true
         }
@@ -121,6 +122,7 @@ public final class SQLiteMetadataStore: MetadataStore {
             try db.cachedStatement(sql: "DELETE FROM repository_blobs WHERE repository_id = ? AND digest = ?")
                 .execute(arguments: [id, digest.description])
             guard db.changesCount > 0 else { return false }
+            try Self.countLink(db, digest, in: repository, change: -1)
             try Self.dequeue(db, .link, id, digest)
             try Self.enqueue(db, .blob, 0, digest, .blobUnlinked, at: now)
             return true
@@ -301,7 +303,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     public func upload(_ id: String) async throws -> UploadRecord? {
         try read { db in
             try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT id, repository, started_at, owner, committing FROM uploads WHERE id = ?"), arguments: [id]
+                db.cachedStatement(sql: "SELECT id, repository, started_at, owner, committing, reserved FROM uploads WHERE id = ?"), arguments: [id]
             ).map(Self.uploadRecord)
         }
     }
@@ -321,6 +323,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     public func deleteUpload(_ id: String) async throws {
         try await database.write { db in
             let committing = try String.fetchOne(db.cachedStatement(sql: "SELECT committing FROM uploads WHERE id = ?"), arguments: [id])
+            try Self.releaseReservation(db, upload: id)
             try db.cachedStatement(sql: "DELETE FROM uploads WHERE id = ?").execute(arguments: [id])
             // The claim is released: a blob candidate it held is due again at once.
             if let committing {
@@ -333,7 +336,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     public func uploads(startedBefore time: Double) async throws -> [UploadRecord] {
         try await database.scan { db in
             try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT id, repository, started_at, owner, committing FROM uploads WHERE started_at < ? ORDER BY started_at"),
+                db.cachedStatement(sql: "SELECT id, repository, started_at, owner, committing, reserved FROM uploads WHERE started_at < ? ORDER BY started_at"),
                 arguments: [time]
             ).map(Self.uploadRecord)
         }

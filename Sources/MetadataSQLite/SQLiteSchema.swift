@@ -1,4 +1,6 @@
 import GRDB
+import Metadata
+import OCI
 
 /// The SQLite schema, as numbered migrations: a database written by an older Wharf is
 /// brought forward on open, never rebuilt.
@@ -157,6 +159,51 @@ enum SQLiteSchema {
                     CREATE INDEX uploads_committing ON uploads(committing) WHERE committing IS NOT NULL;
                     CREATE INDEX manifests_digest ON manifests(digest);
                     CREATE INDEX manifest_references_child_digest ON manifest_references(child_digest);
+                    """
+            )
+        }
+        // Storage usage and limits: per path (`UsagePath`), how many repositories at or below it
+        // link each blob, the bytes of the distinct ones, and uploads' reservations; counted
+        // here once from the links that exist, then kept by every link added or removed.
+        migrator.registerMigration("v6-usage") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE usage_links (
+                        path TEXT NOT NULL,
+                        digest TEXT NOT NULL,
+                        links INTEGER NOT NULL,
+                        PRIMARY KEY (path, digest)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE usage (
+                        path TEXT PRIMARY KEY,
+                        stored INTEGER NOT NULL DEFAULT 0,
+                        reserved INTEGER NOT NULL DEFAULT 0
+                    ) WITHOUT ROWID;
+                    CREATE TABLE quotas (
+                        path TEXT PRIMARY KEY,
+                        limit_bytes INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    ALTER TABLE uploads ADD COLUMN reserved INTEGER NOT NULL DEFAULT 0;
+                    """
+            )
+            let repositories = try Row.fetchAll(db, sql: "SELECT id, name FROM repositories")
+            for repository in repositories {
+                guard let name = try? RepositoryName(repository[1] as String) else { continue }
+                for path in UsagePath.paths(of: name) {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO usage_links (path, digest, links)
+                            SELECT ?, digest, 1 FROM repository_blobs WHERE repository_id = ?
+                            ON CONFLICT (path, digest) DO UPDATE SET links = links + 1
+                            """,
+                        arguments: [path, repository[0] as Int64]
+                    )
+                }
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO usage (path, stored)
+                    SELECT u.path, SUM(b.size) FROM usage_links u JOIN blobs b ON b.digest = u.digest GROUP BY u.path
                     """
             )
         }

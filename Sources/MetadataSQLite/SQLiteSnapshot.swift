@@ -43,10 +43,13 @@ public enum SQLiteSnapshot {
     }
 
     /// Drops the uploads in progress from a restored copy: their partial files are not in the
-    /// backup, so clients start those uploads again.
+    /// backup, so clients start those uploads again, and what they reserved is free.
     public static func forgetUploads(in path: String) throws {
         let queue = try DatabaseQueue(path: path)
-        try queue.write { db in try db.execute(sql: "DELETE FROM uploads") }
+        try queue.write { db in
+            try db.execute(sql: "DELETE FROM uploads")
+            if try db.tableExists("usage") { try db.execute(sql: "UPDATE usage SET reserved = 0") }
+        }
         try queue.close()
     }
 
