@@ -50,6 +50,9 @@ public struct Configuration: Sendable, Equatable {
         public var readOnly = false
         public var uploadPurging = UploadPurging()
         public var uploadLimits = UploadLimits()
+        /// `quotas.default` (Wharf's key): the storage limit of every top-level namespace
+        /// without one of its own (`wharf quota set`); nil, none.
+        public var quotaDefault: Int64?
     }
 
     /// `storage.maintenance.uploadpurging`.

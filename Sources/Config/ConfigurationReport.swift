@@ -1,3 +1,5 @@
+import OCI
+
 /// The effective configuration as `wharf config check` prints it: every setting Wharf uses, in
 /// Distribution's key names, with the warnings after it. Values that could be secrets are masked.
 public enum ConfigurationReport {
@@ -42,6 +44,7 @@ public enum ConfigurationReport {
         add("http.maxconnections", String(c.http.limits.maxConnections))
         add("limits.uploads.perrepository", String(c.storage.uploadLimits.perRepository))
         add("limits.uploads.perprincipal", String(c.storage.uploadLimits.perPrincipal))
+        add("quotas.default", c.storage.quotaDefault.map(ByteCount.format) ?? "none (namespaces without a limit of their own are unlimited)")
         switch c.auth {
         case .disabled?: add("auth", "none (the registry is open)")
         case nil: add("auth", "token, issued by this process's /jwt/auth")

@@ -12,6 +12,7 @@ enum ConfigurationSections {
         try readGC(&reader, into: &configuration.gc)
         if let count = try reader.positiveInt(["limits", "uploads", "perrepository"]) { configuration.storage.uploadLimits.perRepository = count }
         if let count = try reader.positiveInt(["limits", "uploads", "perprincipal"]) { configuration.storage.uploadLimits.perPrincipal = count }
+        if let limit = try reader.bytes(["quotas", "default"]) { configuration.storage.quotaDefault = limit }
     }
 
     static func readGC(_ reader: inout TreeReader, into gc: inout GarbageCollectionSettings) throws(ConfigurationError) {

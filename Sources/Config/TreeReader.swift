@@ -1,3 +1,5 @@
+import OCI
+
 /// Reads typed values out of a `ConfigTree` and remembers which leaves were read, so every
 /// key nothing reads can be named in a warning.
 struct TreeReader {
@@ -73,6 +75,15 @@ struct TreeReader {
         guard let text = try string(path) else { return nil }
         guard let value = Int(text), value >= 1 else {
             throw ConfigurationError(key: Self.name(path), problem: "is \"\(text)\"", fix: "give a whole number of 1 or more")
+        }
+        return value
+    }
+
+    /// A byte count (`10GiB`, `500MB`, `1048576`).
+    mutating func bytes(_ path: [String]) throws(ConfigurationError) -> Int64? {
+        guard let text = try string(path) else { return nil }
+        guard let value = ByteCount.parse(text) else {
+            throw ConfigurationError(key: Self.name(path), problem: "is \"\(text)\", not a byte count", fix: "write e.g. 10GiB, 500MiB or 1048576")
         }
         return value
     }

@@ -63,8 +63,15 @@ public struct BlobStore: Sendable {
         return false
     }
 
+    /// A mount that would take a path of `target` past its limit is refused with 403, not
+    /// answered with an upload the client could not finish either.
     private func link(_ digest: Digest, into target: RepositoryName) async throws -> Bool {
-        let linked = try await metadata.linkBlob(digest, into: target)
+        let linked: Bool
+        do {
+            linked = try await metadata.linkBlob(digest, into: target, quota: options.quotaDefaults)
+        } catch MetadataError.quotaExceeded(let refusal) {
+            throw refusal.registryError
+        }
         if linked { statistics.record { $0.blobMounts += 1 } }
         return linked
     }
@@ -86,14 +93,15 @@ public struct BlobStore: Sendable {
         return try await driver.exists(RegistryLayout.blobData(digest))
     }
 
-    /// Commits verified upload bytes as the blob `digest` and links it into `repository`.
-    /// The bytes arrive by `rename(2)` on the filesystem, so a blob file is never half written.
-    func commit(uploadPath: String, digest: Digest, size: Int64, into repository: RepositoryName) async throws {
+    /// Commits verified upload bytes as the blob `digest` and links it into `repository`,
+    /// turning what the upload reserved into usage. The bytes arrive by `rename(2)` on the
+    /// filesystem, so a blob file is never half written.
+    func commit(uploadPath: String, digest: Digest, size: Int64, into repository: RepositoryName, upload: String) async throws {
         if !(try await isStored(digest)) {
             try await driver.move(uploadPath, to: RegistryLayout.blobData(digest))
         }
         try await metadata.commitBlob(
-            BlobRecord(digest: digest, size: size, createdAt: Date().timeIntervalSince1970), in: repository
+            BlobRecord(digest: digest, size: size, createdAt: Date().timeIntervalSince1970), in: repository, releasing: upload
         )
         statistics.record {
             $0.blobsCommitted += 1

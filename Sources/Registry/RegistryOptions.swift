@@ -19,13 +19,16 @@ public struct RegistryOptions: Sendable {
     /// server's workers or `wharf gc run`); nil for a read-only registry. A blob a client is
     /// told about has its link's review started over when it would be due within the grace.
     public var collectionTiming: (reviewAfter: Double, uploadGrace: Double)?
+    /// Limits without a row of their own (`quotas.default`).
+    public var quotaDefaults: QuotaDefaults
 
     public init(
         deleteEnabled: Bool = false, manifestCacheBytes: Int = 64 * 1024 * 1024, uploadMaxAge: Double = 168 * 3600,
         uploadPurgeInterval: Double? = 24 * 3600, uploadPurgeDryRun: Bool = false,
         uploadLimit: UploadLimit = UploadLimit(perRepository: 1000, perOwner: 1000),
-        collectionTiming: (reviewAfter: Double, uploadGrace: Double)? = nil
+        collectionTiming: (reviewAfter: Double, uploadGrace: Double)? = nil, quotaDefaults: QuotaDefaults = .none
     ) {
+        self.quotaDefaults = quotaDefaults
         self.collectionTiming = collectionTiming
         self.uploadLimit = uploadLimit
         self.deleteEnabled = deleteEnabled

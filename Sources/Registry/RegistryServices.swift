@@ -9,6 +9,7 @@ public struct RegistryServices: Sendable {
     public let uploads: UploadService
     public let manifests: ManifestService
     public let listings: ListingService
+    public let quotas: QuotaService
     public let options: RegistryOptions
     public let statistics: RegistryStatistics
 
@@ -17,9 +18,10 @@ public struct RegistryServices: Sendable {
         self.statistics = statistics
         let blobs = BlobStore(driver: driver, metadata: metadata, options: options, statistics: statistics)
         self.blobs = blobs
-        self.uploads = UploadService(driver: driver, metadata: metadata, blobs: blobs, limit: options.uploadLimit, logger: logger)
+        self.uploads = UploadService(driver: driver, metadata: metadata, blobs: blobs, limit: options.uploadLimit, quota: options.quotaDefaults, logger: logger)
         self.manifests = ManifestService(driver: driver, metadata: metadata, options: options, statistics: statistics)
         self.listings = ListingService(metadata: metadata)
+        self.quotas = QuotaService(metadata: metadata, defaults: options.quotaDefaults)
         self.options = options
     }
 }

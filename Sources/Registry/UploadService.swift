@@ -14,11 +14,16 @@ public struct UploadService: Sendable {
     let states: UploadStateCache
     let logger: Logger
     let limit: UploadLimit
+    let quota: QuotaDefaults
     /// Bytes gathered before one write: fewer, larger writes keep the blocking pool cheap.
     static let writeBatch = 1024 * 1024
 
-    init(driver: any StorageDriver, metadata: any MetadataStore, blobs: BlobStore, limit: UploadLimit, logger: Logger) {
+    init(
+        driver: any StorageDriver, metadata: any MetadataStore, blobs: BlobStore, limit: UploadLimit, quota: QuotaDefaults,
+        logger: Logger
+    ) {
         self.limit = limit
+        self.quota = quota
         self.driver = driver
         self.metadata = metadata
         self.blobs = blobs
@@ -55,10 +60,10 @@ public struct UploadService: Sendable {
     public func append<Body: AsyncSequence>(
         _ id: String, in repository: RepositoryName, contentRange: ContentRange?, contentLength: Int64?, body: Body
     ) async throws -> UploadStatus where Body.Element == ByteBuffer {
-        try await session(id, in: repository)
+        let record = try await session(id, in: repository)
         return try await withState(id, in: repository) { state in
             let writer = try await receive(
-                body, into: id, in: repository, state: &state, contentRange: contentRange, contentLength: contentLength
+                body, into: record, state: &state, contentRange: contentRange, contentLength: contentLength, digest: nil
             )
             try await writer.close()
             return state.status
@@ -71,7 +76,7 @@ public struct UploadService: Sendable {
         _ id: String, in repository: RepositoryName, digest: Digest, contentRange: ContentRange?, contentLength: Int64?,
         body: Body
     ) async throws -> BlobRecord where Body.Element == ByteBuffer {
-        try await session(id, in: repository)
+        let record = try await session(id, in: repository)
         if let recovered = try await recoverMovedUpload(id, in: repository, digest: digest) { return recovered }
         return try await withState(id, in: repository) { state in
             if state.needsHash(digest.algorithm) {
@@ -80,10 +85,15 @@ public struct UploadService: Sendable {
                 state.alsoHash(try await hashStored(id, in: repository, bytes: state.offset, algorithm: digest.algorithm))
             }
             let writer = try await receive(
-                body, into: id, in: repository, state: &state, contentRange: contentRange, contentLength: contentLength
+                body, into: record, state: &state, contentRange: contentRange, contentLength: contentLength, digest: digest
             )
             do {
                 try await verify(state, claimed: digest, path: RegistryLayout.uploadData(id, in: repository))
+                // Reserved as the bytes came, unless a limit was set after they did: the commit
+                // must not take a path past its limit either way.
+                if try await limitsApply() {
+                    _ = try await reserve(id, ask: state.offset, atLeast: state.offset, digest: digest)
+                }
             } catch let error as RegistryError where error.code == .digestInvalid {
                 // The spec's rule: a wrong digest ends the upload and stores nothing.
                 try? await writer.cancel()
@@ -112,7 +122,7 @@ public struct UploadService: Sendable {
             }
             try await blobs.commit(
                 uploadPath: RegistryLayout.uploadData(id, in: repository), digest: digest, size: state.offset,
-                into: repository
+                into: repository, upload: id
             )
             try await discard(id, in: repository)
             return BlobRecord(digest: digest, size: state.offset, createdAt: Date().timeIntervalSince1970)
@@ -163,10 +173,12 @@ public struct UploadService: Sendable {
     // MARK: Steps
 
     /// Checks the session exists and belongs to `repository`.
-    private func session(_ id: String, in repository: RepositoryName) async throws {
+    @discardableResult
+    private func session(_ id: String, in repository: RepositoryName) async throws -> UploadRecord {
         guard Self.isValidID(id), let record = try await metadata.upload(id), record.repository == repository else {
             throw RegistryError(.blobUploadUnknown, detail: "upload \(id.prefix(64)) is not open in repository \(repository)")
         }
+        return record
     }
 
     /// Runs `body` with the upload's state checked out. On failure the state is dropped, since
@@ -200,15 +212,22 @@ public struct UploadService: Sendable {
     }
 
     /// Checks the chunk's range, opens the upload file for appending and streams the body into
-    /// it. Returns the open writer; closes it when receiving fails.
+    /// it, reserving against the storage limits ahead of the bytes when any limit is set.
+    /// Returns the open writer; closes it when receiving fails.
     private func receive<Body: AsyncSequence>(
-        _ body: Body, into id: String, in repository: RepositoryName, state: inout UploadState,
-        contentRange: ContentRange?, contentLength: Int64?
+        _ body: Body, into record: UploadRecord, state: inout UploadState, contentRange: ContentRange?,
+        contentLength: Int64?, digest: Digest?
     ) async throws -> any StorageWriter where Body.Element == ByteBuffer {
         let expected = try state.expectedChunkLength(contentRange: contentRange, contentLength: contentLength)
-        let writer = try await driver.writer(RegistryLayout.uploadData(id, in: repository), append: true)
+        var plan = try await limitsApply() ? UploadReservation(held: record.reserved, announcedEnd: expected.map { state.offset + $0 }) : nil
+        let reserveBefore: (Int64) async throws -> Void = { [self] end in
+            guard let request = plan?.request(before: end) else { return }
+            plan?.granted(try await reserve(record.id, ask: request.ask, atLeast: request.atLeast, digest: digest))
+        }
+        if let expected { try await reserveBefore(state.offset + expected) }
+        let writer = try await driver.writer(RegistryLayout.uploadData(record.id, in: record.repository), append: true)
         do {
-            try await stream(body, into: writer, state: &state, expected: expected)
+            try await stream(body, into: writer, state: &state, expected: expected, reserveBefore: reserveBefore)
         } catch {
             try? await writer.close()
             throw error
@@ -216,13 +235,16 @@ public struct UploadService: Sendable {
         return writer
     }
 
-    /// Streams the body into the writer, hashing what is written, in batches of `writeBatch`.
+    /// Streams the body into the writer, hashing what is written, in batches of `writeBatch`;
+    /// `reserveBefore` is asked for room before each write.
     private func stream<Body: AsyncSequence>(
-        _ body: Body, into writer: any StorageWriter, state: inout UploadState, expected: Int64?
+        _ body: Body, into writer: any StorageWriter, state: inout UploadState, expected: Int64?,
+        reserveBefore: (Int64) async throws -> Void
     ) async throws where Body.Element == ByteBuffer {
         let start = state.offset
         var pending = ByteBuffer()
         func flush(_ buffer: ByteBuffer) async throws {
+            try await reserveBefore(state.offset + Int64(buffer.readableBytes))
             try await writer.write(buffer)
             buffer.withUnsafeReadableBytes { state.append($0) }
         }
@@ -232,7 +254,13 @@ public struct UploadService: Sendable {
                 throw RegistryError(.sizeInvalid, detail: "chunk is longer than the \(expected) bytes announced")
             }
             if pending.readableBytes == 0, chunk.readableBytes >= Self.writeBatch {
-                try await flush(chunk)
+                // Whole batches straight from the chunk (zero-copy slices): a limit then cuts a
+                // large chunk off at a batch boundary, not before its first byte.
+                var chunk = chunk
+                while chunk.readableBytes >= Self.writeBatch, let batch = chunk.readSlice(length: Self.writeBatch) {
+                    try await flush(batch)
+                }
+                if chunk.readableBytes > 0 { pending.writeBuffer(&chunk) }
                 continue
             }
             var chunk = chunk
@@ -245,6 +273,30 @@ public struct UploadService: Sendable {
         if pending.readableBytes > 0 { try await flush(pending) }
         if let expected, state.offset - start != expected {
             throw RegistryError(.sizeInvalid, detail: "chunk has \(state.offset - start) bytes, \(expected) were announced")
+        }
+    }
+
+    /// Whether any storage limit is set: without one, uploads reserve nothing.
+    private func limitsApply() async throws -> Bool {
+        if quota.namespaceLimit != nil { return true }
+        return try await metadata.hasQuotas()
+    }
+
+    /// Reserves `ask` bytes in all for the upload, or, refused, `atLeast`; returns what was
+    /// granted, or 403 with the refusal's numbers.
+    private func reserve(_ id: String, ask: Int64, atLeast: Int64, digest: Digest?) async throws -> Int64 {
+        do {
+            do {
+                try await metadata.reserveUpload(id, upTo: ask, digest: digest, quota: quota)
+                return ask
+            } catch MetadataError.quotaExceeded where atLeast < ask {
+                try await metadata.reserveUpload(id, upTo: atLeast, digest: digest, quota: quota)
+                return atLeast
+            }
+        } catch MetadataError.quotaExceeded(let refusal) {
+            throw refusal.registryError
+        } catch MetadataError.uploadGone {
+            throw RegistryError(.blobUploadUnknown, detail: "upload \(id) was purged while it was being written")
         }
     }
 
@@ -296,7 +348,7 @@ public struct UploadService: Sendable {
         try await driver.read(RegistryLayout.blobData(digest), range: nil) { chunk in chunk.withUnsafeReadableBytes { hasher.update($0) } }
         guard hasher.finalize() == digest else { return nil }
         let record = BlobRecord(digest: digest, size: info.size, createdAt: Date().timeIntervalSince1970)
-        try await metadata.commitBlob(record, in: repository)
+        try await metadata.commitBlob(record, in: repository, releasing: id)
         try await discard(id, in: repository)
         logger.notice("completed an upload whose bytes a crash left at the blob's path", metadata: ["upload": "\(id)", "digest": "\(digest)"])
         return record

@@ -151,7 +151,7 @@ public enum WharfApplication {
                 try await tokenEndpoint.respond(request, clientAddress: origin.clientAddress(for: request.head, peer: context.remoteAddress))
             }
         }
-        parts.adminAPI?.register(on: router)
+        parts.adminAPI?.register(on: router, quotas: parts.registry?.services.quotas)
         parts.health?.register(on: router)
         return Application(
             router: router, server: server, configuration: .init(address: address, serverName: "wharf"),
@@ -192,7 +192,8 @@ public enum WharfApplication {
             uploadPurgeDryRun: storage.uploadPurging.dryRun,
             uploadLimit: UploadLimit(perRepository: storage.uploadLimits.perRepository, perOwner: storage.uploadLimits.perPrincipal),
             // Also when this process runs no workers: `wharf gc run` may collect beside it.
-            collectionTiming: storage.readOnly ? nil : (configuration.gc.reviewAfter, configuration.gc.uploadGrace)
+            collectionTiming: storage.readOnly ? nil : (configuration.gc.reviewAfter, configuration.gc.uploadGrace),
+            quotaDefaults: QuotaDefaults(namespaceLimit: storage.quotaDefault)
         )
     }
 

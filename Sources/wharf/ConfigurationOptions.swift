@@ -2,7 +2,9 @@ import ArgumentParser
 import Config
 import Foundation
 import Identity
+import Metadata
 import MetadataSQLite
+import Registry
 
 /// `--config` and `--root` on every command: the configuration is read exactly as `wharf
 /// serve` reads it (the file or REGISTRY_CONFIGURATION_PATH, REGISTRY_*, GITLAB_REGISTRY_*,
@@ -48,5 +50,19 @@ struct ConfigurationOptions: ParsableArguments {
             throw ValidationError("no Wharf data in \(data) (no \(DataDirectory.databaseName)): start `wharf serve` once, or pass --root or --config")
         }
         return IdentityAdmin(store: SQLiteIdentityStore(database: try SQLiteDatabase(path: data.database)), passwords: PasswordHasher())
+    }
+
+    /// Storage limits and usage in the data directory's database, with the configuration's
+    /// `quotas.default`.
+    func quotas() throws -> QuotaService {
+        let configuration = try configuration()
+        let data = DataDirectory(configuration.storage.rootDirectory)
+        guard FileManager.default.fileExists(atPath: data.database) else {
+            throw ValidationError("no Wharf data in \(data) (no \(DataDirectory.databaseName)): start `wharf serve` once, or pass --root or --config")
+        }
+        return QuotaService(
+            metadata: SQLiteMetadataStore(database: try SQLiteDatabase(path: data.database)),
+            defaults: QuotaDefaults(namespaceLimit: configuration.storage.quotaDefault)
+        )
     }
 }

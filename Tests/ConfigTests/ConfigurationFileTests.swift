@@ -95,6 +95,18 @@ import Testing
         #expect(throws: ConfigurationError.self) { try load("http:\n  timeouts:\n    idle: soon\n") }
     }
 
+    @Test func theDefaultStorageLimitIsAByteCountFromTheFileOrTheEnvironment() throws {
+        #expect(try load("quotas:\n  default: 10GiB\n").configuration.storage.quotaDefault == 10 << 30)
+        #expect(try load(nil, ["REGISTRY_QUOTAS_DEFAULT": "1.5GB"]).configuration.storage.quotaDefault == 1_500_000_000)
+        #expect(try load(nil).configuration.storage.quotaDefault == nil)
+        #expect {
+            try load("quotas:\n  default: lots\n")
+        } throws: { error in
+            let error = error as? ConfigurationError
+            return error?.key.hasPrefix("quotas.default") == true && "\(error!)".contains("10GiB")
+        }
+    }
+
     @Test func garbageCollectionTakesGitLabsKeysAndDefaults() throws {
         let defaults = try load(nil).configuration.gc
         #expect(!defaults.disabled && defaults.reviewAfter == 86400 && defaults.maxBackoff == 86400 && !defaults.noIdleBackoff)

@@ -69,6 +69,36 @@ import WharfServer
         }
     }
 
+    @Test func storageLimitsAreSetListedAndRemovedByAnAdminOnly() async throws {
+        let (app, adminToken, userToken) = try await Self.setup()
+        try await app.test(.router) { client in
+            let h = Self.headers(adminToken)
+            let set = try await client.execute(uri: "/api/v4/registry/quotas/team", method: .put, headers: h, body: bytes(#"{"limit":"10GiB"}"#))
+            #expect(set.status == .ok)
+            let setBody = try #require(try json(set) as? [String: Any])
+            #expect(setBody["limit"] as? Int == 10 << 30 && setBody["kind"] as? String == "namespace" && setBody["stored"] as? Int == 0)
+            let project = try await client.execute(uri: "/api/v4/registry/quotas/team%2Fapp", method: .put, headers: h, body: bytes(#"{"limit":2048}"#))
+            #expect((try json(project) as? [String: Any])?["kind"] as? String == "project")
+            try await client.pushBlob("team/app", bytes("twelve bytes"))
+            let usage = try await client.execute(uri: "/api/v4/registry/usage/team%2Fapp", method: .get, headers: h)
+            let usageBody = try #require(try json(usage) as? [String: Any])
+            #expect(usageBody["stored"] as? Int == 12 && usageBody["limit"] as? Int == 2048)
+            let namespaces = try #require(try json(try await client.execute(uri: "/api/v4/registry/usage", method: .get, headers: h)) as? [[String: Any]])
+            #expect(namespaces.map { $0["path"] as? String } == ["team"])
+            let list = try #require(try json(try await client.execute(uri: "/api/v4/registry/quotas", method: .get, headers: h)) as? [String: Any])
+            #expect((list["quotas"] as? [[String: Any]])?.map { $0["path"] as? String } == ["team", "team/app"])
+            #expect(try await client.execute(uri: "/api/v4/registry/quotas/team", method: .delete, headers: h).status == .noContent)
+            #expect(try await client.execute(uri: "/api/v4/registry/quotas/team", method: .delete, headers: h).status == .notFound)
+            let bad = try await client.execute(uri: "/api/v4/registry/quotas/team", method: .put, headers: h, body: bytes(#"{"limit":"lots"}"#))
+            #expect(bad.status == .badRequest)
+            let badPath = try await client.execute(uri: "/api/v4/registry/quotas/Bad%20Name", method: .put, headers: h, body: bytes(#"{"limit":1}"#))
+            #expect(badPath.status == .badRequest)
+            let user = Self.headers(userToken)
+            #expect(try await client.execute(uri: "/api/v4/registry/quotas/team", method: .put, headers: user, body: bytes(#"{"limit":1}"#)).status == .forbidden)
+            #expect(try await client.execute(uri: "/api/v4/registry/usage", method: .get, headers: user).status == .forbidden)
+        }
+    }
+
     @Test func badInputIsAClearError() async throws {
         let (app, adminToken, _) = try await Self.setup()
         try await app.test(.router) { client in

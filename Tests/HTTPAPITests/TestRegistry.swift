@@ -16,12 +16,13 @@ enum TestRegistry {
     static func app(
         deleteEnabled: Bool = true, driver: any StorageDriver = InMemoryDriver(),
         metadata: any MetadataStore = InMemoryMetadataStore(), policy: ConnectionPolicy = ConnectionPolicy(),
-        uploadLimit: UploadLimit = UploadLimit(perRepository: 1000, perOwner: 1000)
+        uploadLimit: UploadLimit = UploadLimit(perRepository: 1000, perOwner: 1000), quotaDefaults: QuotaDefaults = .none
     ) -> some ApplicationProtocol {
         var logger = Logger(label: "wharf-test")
         logger.logLevel = .warning
         let services = RegistryServices(
-            driver: driver, metadata: metadata, options: RegistryOptions(deleteEnabled: deleteEnabled, uploadLimit: uploadLimit), logger: logger
+            driver: driver, metadata: metadata, options: RegistryOptions(deleteEnabled: deleteEnabled, uploadLimit: uploadLimit, quotaDefaults: quotaDefaults),
+            logger: logger
         )
         return WharfApplication.build(services: services, policy: policy, address: .hostname("127.0.0.1", port: 0), logger: logger)
     }

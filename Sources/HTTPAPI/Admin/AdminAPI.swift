@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Identity
+import Registry
 
 /// A JSON admin API under `/api/v4`, after GitLab's, for what the CLI does: users, groups,
 /// projects, members, personal access and deploy tokens. Callers present an administrator's
@@ -15,8 +16,10 @@ public struct AdminAPI: Sendable {
         self.authenticator = AdminAuthenticator(store: admin.store)
     }
 
-    public func register(on router: Router<WharfRequestContext>) {
+    /// Registers the endpoints; storage limits too when this process runs the registry.
+    public func register(on router: Router<WharfRequestContext>, quotas: QuotaService? = nil) {
         let api = router.group("api/v4").add(middleware: AdminAPIMiddleware(authenticator: authenticator))
+        if let quotas { registerQuotas(on: api, quotas: quotas) }
         api.get("users") { _, _ in try await self.listUsers() }
         api.post("users") { request, context in try await self.createUser(try await request.decode(as: NewUser.self, context: context)) }
         api.post("users/:username/block") { _, context in try await self.block(try context.parameters.require("username"), true) }
