@@ -10,9 +10,21 @@ extension InMemoryMetadataStore {
             let more = total - upload.reserved
             guard more > 0 else { return }
             let limited = UsagePath.paths(of: upload.repository).filter { quota.limit(of: $0, own: state.quotas[$0]) != nil }
-            if let digest, !limited.isEmpty, limited.allSatisfy({ state.linked(under: $0).contains(digest) }) { return }
+            guard !limited.isEmpty else { return }
+            if let digest, let size = state.blobs[digest]?.size, total <= size,
+                limited.allSatisfy({ state.linked(under: $0).contains(digest) })
+            {
+                return
+            }
             try state.checkLimits(of: upload.repository, adding: nil, reserving: more, quota: quota)
             state.uploads[id]?.reserved = total
+        }
+    }
+
+    public func trimReservation(_ id: String, to bytes: Int64) async throws {
+        state.withLockedValue { state in
+            guard let held = state.uploads[id]?.reserved, held > bytes else { return }
+            state.uploads[id]?.reserved = max(0, bytes)
         }
     }
 
@@ -81,7 +93,7 @@ extension InMemoryMetadataStore.State {
             guard cost > 0 else { continue }
             let stored = linked.reduce(0) { $0 + (blobs[$1]?.size ?? 0) }
             let reserved = reserved(under: path)
-            if stored + reserved + cost > limit {
+            if cost > limit - stored - reserved {
                 throw MetadataError.quotaExceeded(
                     QuotaExceeded(path: path, limit: limit, stored: stored, reserved: reserved, needed: cost)
                 )

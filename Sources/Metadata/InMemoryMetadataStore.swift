@@ -57,10 +57,19 @@ public final class InMemoryMetadataStore: MetadataStore {
         }
     }
 
-    public func commitBlob(_ blob: BlobRecord, in repository: RepositoryName, releasing upload: String?) async throws {
+    public func commitBlob(
+        _ blob: BlobRecord, in repository: RepositoryName, releasing upload: String?, quota: QuotaDefaults
+    ) async throws {
         try state.withLockedValue { state in
             guard state.deleting[blob.digest] == nil else { throw MetadataError.blobBeingDeleted(blob.digest) }
+            let held = upload.flatMap { state.uploads[$0]?.reserved } ?? 0
             if let upload { state.uploads[upload]?.reserved = 0 }
+            do {
+                try state.checkLimits(of: repository, adding: state.blobs[blob.digest] ?? blob, reserving: 0, quota: quota)
+            } catch {
+                if let upload { state.uploads[upload]?.reserved = held }
+                throw error
+            }
             if state.blobs[blob.digest] == nil { state.blobs[blob.digest] = blob }
             state.repositories.insert(repository)
             state.links[repository, default: []].insert(blob.digest)
@@ -179,6 +188,8 @@ public final class InMemoryMetadataStore: MetadataStore {
             if let owner = upload.owner, open.count(where: { $0.owner == owner }) >= limit.perOwner {
                 throw MetadataError.tooManyUploads("\(owner) has \(limit.perOwner) open uploads")
             }
+            var upload = upload
+            upload.reserved = 0
             state.uploads[upload.id] = upload
         }
     }

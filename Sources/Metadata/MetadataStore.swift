@@ -20,9 +20,10 @@ public protocol MetadataStore: Sendable {
     func blob(_ digest: Digest, in repository: RepositoryName) async throws -> BlobRecord?
 
     /// Records a committed blob and links it into `repository`, creating the repository, and
-    /// releases what the upload `releasing` reserved, in one transaction. The commit itself
-    /// is never refused for a limit: the upload's reservation paid for it.
-    func commitBlob(_ blob: BlobRecord, in repository: RepositoryName, releasing upload: String?) async throws
+    /// releases what the upload `releasing` reserved, in one transaction. The release pays for
+    /// the link; should it not (the path stopped linking a blob the upload reserved nothing
+    /// for, or a limit came after the bytes), the commit is refused with `quotaExceeded`.
+    func commitBlob(_ blob: BlobRecord, in repository: RepositoryName, releasing upload: String?, quota: QuotaDefaults) async throws
 
     /// Links a blob already known to the registry into `repository`; false when it is unknown.
     /// Fails with `MetadataError.quotaExceeded` when the link would take a path of the
@@ -90,10 +91,15 @@ public protocol MetadataStore: Sendable {
     // progress there have reserved. Stored plus reserved never exceeds a limit.
 
     /// Reserves bytes for an upload so that it holds `total` in all, checked against every
-    /// limited path of its repository in the same transaction. Nothing is reserved when
-    /// `digest` is given and every limited path links that blob already (its commit costs
-    /// nothing). Fails with `quotaExceeded`, or `uploadGone`.
+    /// limited path of its repository in the same transaction. Nothing is reserved where no
+    /// limit applies, nor when `digest` is given, `total` is no more than that blob's size and
+    /// every limited path links it already (its commit costs nothing). Fails with
+    /// `quotaExceeded` (also for totals no limit could hold), or `uploadGone`.
     func reserveUpload(_ id: String, upTo total: Int64, digest: Digest?, quota: QuotaDefaults) async throws
+
+    /// Gives back what an upload holds beyond `bytes` (a request ended, or failed, short of
+    /// what it reserved).
+    func trimReservation(_ id: String, to bytes: Int64) async throws
 
     /// The usage of a path, with the limit in force there.
     func usage(of path: String, quota: QuotaDefaults) async throws -> StorageUsage
@@ -181,7 +187,7 @@ extension MetadataStore {
     }
 
     public func commitBlob(_ blob: BlobRecord, in repository: RepositoryName) async throws {
-        try await commitBlob(blob, in: repository, releasing: nil)
+        try await commitBlob(blob, in: repository, releasing: nil, quota: .none)
     }
 
     public func linkBlob(_ digest: Digest, into repository: RepositoryName) async throws -> Bool {

@@ -54,7 +54,7 @@ extension MetadataConformance {
             try await store.reserveUpload("u2", upTo: 300, digest: nil, quota: .none)  // holds 400 already
             try require(try await store.upload("u2")?.reserved == 400, "a smaller reservation shrank one")
             try await expectUsage(store, "team", stored: 0, reserved: 1000)
-            try await store.commitBlob(Fixture.blob("x", size: 600), in: Fixture.repo("team/a"), releasing: "u1")
+            try await store.commitBlob(Fixture.blob("x", size: 600), in: Fixture.repo("team/a"), releasing: "u1", quota: .none)
             try await expectUsage(store, "team", stored: 600, reserved: 400)
             try await expectUsage(store, "team/a", stored: 600, reserved: 0)
             try await store.deleteUpload("u2")
@@ -70,6 +70,54 @@ extension MetadataConformance {
                 try await quotaRefusal { try await store.reserveUpload("gone", upTo: 1, digest: nil, quota: .none) } == nil,
                 "an unknown upload was reserved for"
             )
+        },
+        Case(name: "reservations of absurd lengths are refused, not summed, and paths without a limit hold nothing") { store in
+            try await store.setQuota(StorageQuota(path: "team", limit: 100))
+            try await store.commitBlob(Fixture.blob("x", size: 60), in: Fixture.repo("team/a"))
+            try await store.createUpload(UploadRecord(id: "u1", repository: Fixture.repo("team/a"), startedAt: 1))
+            let refused = try await quotaRefusal { try await store.reserveUpload("u1", upTo: .max, digest: nil, quota: .none) }
+            try require(refused?.needed == .max, "a reservation of Int64.max: \(String(describing: refused))")
+            try await store.createUpload(UploadRecord(id: "u2", repository: Fixture.repo("free/a"), startedAt: 1))
+            try await store.reserveUpload("u2", upTo: .max, digest: nil, quota: .none)
+            try await store.reserveUpload("u2", upTo: .max, digest: nil, quota: .none)
+            try await expectUsage(store, "free", stored: 0, reserved: 0)
+            try await expectUsage(store, "team", stored: 60, reserved: 0)
+        },
+        Case(name: "a blob the path links is free only up to its own size") { store in
+            try await store.setQuota(StorageQuota(path: "team", limit: 60))
+            try await store.commitBlob(Fixture.blob("x", size: 60), in: Fixture.repo("team/a"))
+            try await store.createUpload(UploadRecord(id: "u1", repository: Fixture.repo("team/b"), startedAt: 1))
+            try await store.reserveUpload("u1", upTo: 60, digest: Fixture.digest("x"), quota: .none)
+            let longer = try await quotaRefusal { try await store.reserveUpload("u1", upTo: 61, digest: Fixture.digest("x"), quota: .none) }
+            try require(longer?.needed == 61, "bytes past the linked blob's size were free: \(String(describing: longer))")
+        },
+        Case(name: "a commit the reservation no longer covers is refused and links nothing") { store in
+            try await store.setQuota(StorageQuota(path: "team", limit: 100))
+            let x = Fixture.blob("x", size: 60)
+            try await store.commitBlob(x, in: Fixture.repo("team/a"))
+            try await store.createUpload(UploadRecord(id: "u", repository: Fixture.repo("team/b"), startedAt: 1))
+            try await store.reserveUpload("u", upTo: 60, digest: x.digest, quota: .none)  // free: team links x
+            try require(try await store.unlinkBlob(x.digest, from: Fixture.repo("team/a")), "unlink failed")
+            try await store.createUpload(UploadRecord(id: "v", repository: Fixture.repo("team/c"), startedAt: 1))
+            try await store.reserveUpload("v", upTo: 100, digest: nil, quota: .none)
+            let refused = try await quotaRefusal { try await store.commitBlob(x, in: Fixture.repo("team/b"), releasing: "u", quota: .none) }
+            try require(refused == QuotaExceeded(path: "team", limit: 100, stored: 0, reserved: 100, needed: 60), "\(String(describing: refused))")
+            try require(try await store.blob(x.digest, in: Fixture.repo("team/b")) == nil, "a refused commit linked")
+            try await expectUsage(store, "team", stored: 0, reserved: 100)
+            try await store.deleteUpload("v")
+            try await store.commitBlob(x, in: Fixture.repo("team/b"), releasing: "u", quota: .none)
+            try await expectUsage(store, "team", stored: 60, reserved: 0)
+        },
+        Case(name: "a trimmed reservation gives back what it held beyond the bytes written") { store in
+            try await store.setQuota(StorageQuota(path: "team", limit: 1000))
+            try await store.createUpload(UploadRecord(id: "u", repository: Fixture.repo("team/a"), startedAt: 1, reserved: 999))
+            try require(try await store.upload("u")?.reserved == 0, "a new session came with a reservation")
+            try await store.reserveUpload("u", upTo: 500, digest: nil, quota: .none)
+            try await store.trimReservation("u", to: 200)
+            try await expectUsage(store, "team", stored: 0, reserved: 200)
+            try await store.trimReservation("u", to: 300)
+            try require(try await store.upload("u")?.reserved == 200, "a trim grew a reservation")
+            try await expectUsage(store, "team", stored: 0, reserved: 200)
         },
         Case(name: "a link garbage collection removes no longer counts") { store in
             try await store.commitBlob(Fixture.blob("dangling", size: 70), in: Fixture.repo("team/a"))  // queued at 1000

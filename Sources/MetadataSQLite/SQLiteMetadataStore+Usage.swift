@@ -15,12 +15,28 @@ extension SQLiteMetadataStore {
             let more = total - (row[1] as Int64)
             guard more > 0 else { return }
             let limited = try Self.limits(db, of: repository, quota: quota)
-            if let digest, !limited.isEmpty, try limited.allSatisfy({ try Self.links(db, $0.path, digest) }) { return }
+            guard !limited.isEmpty else { return }
+            if let digest,
+                let size = try Int64.fetchOne(db.cachedStatement(sql: "SELECT size FROM blobs WHERE digest = ?"), arguments: [digest.description]),
+                total <= size, try limited.allSatisfy({ try Self.links(db, $0.path, digest) })
+            {
+                return
+            }
             for (path, limit) in limited {
                 try Self.refuseOverLimit(db, path: path, limit: limit, needed: more)
             }
             try db.cachedStatement(sql: "UPDATE uploads SET reserved = ? WHERE id = ?").execute(arguments: [total, id])
             try Self.addReserved(db, more, for: repository)
+        }
+    }
+
+    public func trimReservation(_ id: String, to bytes: Int64) async throws {
+        try await database.write { db in
+            guard let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT repository, reserved FROM uploads WHERE id = ? AND reserved > ?"), arguments: [id, max(0, bytes)]
+            ) else { return }
+            try db.cachedStatement(sql: "UPDATE uploads SET reserved = ? WHERE id = ?").execute(arguments: [max(0, bytes), id])
+            try Self.addReserved(db, max(0, bytes) - (row[1] as Int64), for: try RepositoryName(row[0] as String))
         }
     }
 
@@ -89,12 +105,13 @@ extension SQLiteMetadataStore {
         ) == true
     }
 
-    /// Throws `quotaExceeded` when `needed` more bytes would take `path` past `limit`.
+    /// Throws `quotaExceeded` when `needed` more bytes would take `path` past `limit` (compared
+    /// as room left, so a client's absurd length cannot overflow the sum).
     static func refuseOverLimit(_ db: Database, path: String, limit: Int64, needed: Int64) throws {
         let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT stored, reserved FROM usage WHERE path = ?"), arguments: [path])
         let stored: Int64 = row?[0] ?? 0
         let reserved: Int64 = row?[1] ?? 0
-        if stored + reserved + needed > limit {
+        if needed > limit - stored - reserved {
             throw MetadataError.quotaExceeded(QuotaExceeded(path: path, limit: limit, stored: stored, reserved: reserved, needed: needed))
         }
     }

@@ -76,10 +76,14 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
-    public func commitBlob(_ blob: BlobRecord, in repository: RepositoryName, releasing upload: String?) async throws {
+    public func commitBlob(
+        _ blob: BlobRecord, in repository: RepositoryName, releasing upload: String?, quota: QuotaDefaults
+    ) async throws {
         try await database.write { db in
             try Self.refuseIfDeleting(db, blob.digest)
             if let upload { try Self.releaseReservation(db, upload: upload) }
+            let size = try Int64.fetchOne(db.cachedStatement(sql: "SELECT size FROM blobs WHERE digest = ?"), arguments: [blob.digest.description])
+            try Self.refuseLinkOverLimit(db, blob.digest, size: size ?? blob.size, into: repository, quota: quota)
             try Self.insertBlob(db, blob)
             let id = try Self.ensureRepository(db, repository, now: blob.createdAt)
             try Self.link(db, blob.digest, into: id, repository, now: blob.createdAt)

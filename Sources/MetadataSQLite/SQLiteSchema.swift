@@ -1,6 +1,4 @@
 import GRDB
-import Metadata
-import OCI
 
 /// The SQLite schema, as numbered migrations: a database written by an older Wharf is
 /// brought forward on open, never rebuilt.
@@ -186,20 +184,26 @@ enum SQLiteSchema {
                     ALTER TABLE uploads ADD COLUMN reserved INTEGER NOT NULL DEFAULT 0;
                     """
             )
-            let repositories = try Row.fetchAll(db, sql: "SELECT id, name FROM repositories")
-            for repository in repositories {
-                guard let name = try? RepositoryName(repository[1] as String) else { continue }
-                for path in UsagePath.paths(of: name) {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO usage_links (path, digest, links)
-                            SELECT ?, digest, 1 FROM repository_blobs WHERE repository_id = ?
-                            ON CONFLICT (path, digest) DO UPDATE SET links = links + 1
-                            """,
-                        arguments: [path, repository[0] as Int64]
-                    )
+            // Each repository's paths (every leading run of its name's components, spelled out
+            // here so the migration stays what it was), then one grouped insert of the links.
+            try db.execute(sql: "CREATE TEMPORARY TABLE repository_paths (repository_id INTEGER NOT NULL, path TEXT NOT NULL)")
+            let insertPath = try db.makeStatement(sql: "INSERT INTO repository_paths (repository_id, path) VALUES (?, ?)")
+            let repositories = try Row.fetchCursor(db, sql: "SELECT id, name FROM repositories")
+            while let repository = try repositories.next() {
+                let components = (repository[1] as String).split(separator: "/")
+                for depth in 1...max(1, components.count) {
+                    try insertPath.execute(arguments: [repository[0] as Int64, components.prefix(depth).joined(separator: "/")])
                 }
             }
+            try db.execute(
+                sql: """
+                    INSERT INTO usage_links (path, digest, links)
+                    SELECT p.path, l.digest, COUNT(*) FROM repository_paths p
+                    JOIN repository_blobs l ON l.repository_id = p.repository_id
+                    GROUP BY p.path, l.digest
+                    """
+            )
+            try db.execute(sql: "DROP TABLE repository_paths")
             try db.execute(
                 sql: """
                     INSERT INTO usage (path, stored)

@@ -96,13 +96,24 @@ public struct BlobStore: Sendable {
     /// Commits verified upload bytes as the blob `digest` and links it into `repository`,
     /// turning what the upload reserved into usage. The bytes arrive by `rename(2)` on the
     /// filesystem, so a blob file is never half written.
-    func commit(uploadPath: String, digest: Digest, size: Int64, into repository: RepositoryName, upload: String) async throws {
+    /// Should a limit refuse the link after all (the path stopped linking the blob while the
+    /// upload closed, so its reservation does not cover it), moved bytes are recorded as a
+    /// blob nothing holds, for collection, and the client gets 403.
+    func commit(
+        uploadPath: String, digest: Digest, size: Int64, into repository: RepositoryName, upload: String, quota: QuotaDefaults
+    ) async throws {
+        var moved = false
         if !(try await isStored(digest)) {
             try await driver.move(uploadPath, to: RegistryLayout.blobData(digest))
+            moved = true
         }
-        try await metadata.commitBlob(
-            BlobRecord(digest: digest, size: size, createdAt: Date().timeIntervalSince1970), in: repository, releasing: upload
-        )
+        let record = BlobRecord(digest: digest, size: size, createdAt: Date().timeIntervalSince1970)
+        do {
+            try await metadata.commitBlob(record, in: repository, releasing: upload, quota: quota)
+        } catch MetadataError.quotaExceeded(let refusal) {
+            if moved { try? await metadata.recordUnreferencedBlob(record) }
+            throw refusal.registryError
+        }
         statistics.record {
             $0.blobsCommitted += 1
             $0.bytesCommitted += size

@@ -66,6 +66,8 @@ public struct UploadService: Sendable {
                 body, into: record, state: &state, contentRange: contentRange, contentLength: contentLength, digest: nil
             )
             try await writer.close()
+            // A streamed chunk reserved a step ahead: the upload holds what it wrote, no more.
+            if try await limitsApply() { try await metadata.trimReservation(id, to: state.offset) }
             return state.status
         }
     }
@@ -120,10 +122,16 @@ public struct UploadService: Sendable {
             } else {
                 try await writer.commit()
             }
-            try await blobs.commit(
-                uploadPath: RegistryLayout.uploadData(id, in: repository), digest: digest, size: state.offset,
-                into: repository, upload: id
-            )
+            do {
+                try await blobs.commit(
+                    uploadPath: RegistryLayout.uploadData(id, in: repository), digest: digest, size: state.offset,
+                    into: repository, upload: id, quota: quota
+                )
+            } catch let error as RegistryError where error.code == .denied {
+                // A limit refused the link after all (see `BlobStore.commit`): the session ends.
+                try? await discard(id, in: repository)
+                throw error
+            }
             try await discard(id, in: repository)
             return BlobRecord(digest: digest, size: state.offset, createdAt: Date().timeIntervalSince1970)
         }
@@ -219,20 +227,27 @@ public struct UploadService: Sendable {
         contentLength: Int64?, digest: Digest?
     ) async throws -> any StorageWriter where Body.Element == ByteBuffer {
         let expected = try state.expectedChunkLength(contentRange: contentRange, contentLength: contentLength)
-        var plan = try await limitsApply() ? UploadReservation(held: record.reserved, announcedEnd: expected.map { state.offset + $0 }) : nil
+        let announcedEnd = expected.map { UploadReservation.sum(state.offset, $0) }
+        var plan = try await limitsApply() ? UploadReservation(held: record.reserved, announcedEnd: announcedEnd) : nil
         let reserveBefore: (Int64) async throws -> Void = { [self] end in
             guard let request = plan?.request(before: end) else { return }
             plan?.granted(try await reserve(record.id, ask: request.ask, atLeast: request.atLeast, digest: digest))
         }
-        if let expected { try await reserveBefore(state.offset + expected) }
-        let writer = try await driver.writer(RegistryLayout.uploadData(record.id, in: record.repository), append: true)
         do {
-            try await stream(body, into: writer, state: &state, expected: expected, reserveBefore: reserveBefore)
+            if let announcedEnd { try await reserveBefore(announcedEnd) }
+            let writer = try await driver.writer(RegistryLayout.uploadData(record.id, in: record.repository), append: true)
+            do {
+                try await stream(body, into: writer, state: &state, expected: expected, reserveBefore: reserveBefore)
+            } catch {
+                try? await writer.close()
+                throw error
+            }
+            return writer
         } catch {
-            try? await writer.close()
+            // What the request reserved beyond the bytes it wrote goes back at once.
+            if plan != nil { try? await metadata.trimReservation(record.id, to: state.offset) }
             throw error
         }
-        return writer
     }
 
     /// Streams the body into the writer, hashing what is written, in batches of `writeBatch`;
@@ -348,7 +363,13 @@ public struct UploadService: Sendable {
         try await driver.read(RegistryLayout.blobData(digest), range: nil) { chunk in chunk.withUnsafeReadableBytes { hasher.update($0) } }
         guard hasher.finalize() == digest else { return nil }
         let record = BlobRecord(digest: digest, size: info.size, createdAt: Date().timeIntervalSince1970)
-        try await metadata.commitBlob(record, in: repository, releasing: id)
+        do {
+            try await metadata.commitBlob(record, in: repository, releasing: id, quota: quota)
+        } catch MetadataError.quotaExceeded(let refusal) {
+            try? await metadata.recordUnreferencedBlob(record)
+            try? await discard(id, in: repository)
+            throw refusal.registryError
+        }
         try await discard(id, in: repository)
         logger.notice("completed an upload whose bytes a crash left at the blob's path", metadata: ["upload": "\(id)", "digest": "\(digest)"])
         return record

@@ -111,6 +111,24 @@ import WharfTestSupport
         }
     }
 
+    /// Offsets and lengths are the client's: one near `Int64.max` is refused, not summed into a
+    /// trap that would take the server down.
+    @Test func anAbsurdAnnouncedLengthIsRefusedAndTheServerStaysUp() async throws {
+        let metadata = InMemoryMetadataStore()
+        try await metadata.setQuota(StorageQuota(path: "team", limit: 100))
+        try await TestRegistry.app(metadata: metadata).test(.router) { client in
+            try await client.pushBlob("team/app", filler(10, 9))
+            let start = try await client.execute(uri: "/v2/team/app/blobs/uploads/", method: .post)
+            let location = pathOf(try #require(start.headers[.location]))
+            let patch = try await client.execute(
+                uri: location, method: .patch, headers: [.contentRange: "0-9223372036854775806"], body: filler(10, 9)
+            )
+            #expect(patch.status == .forbidden || patch.status == .rangeNotSatisfiable || patch.status == .badRequest, "\(patch.status)")
+            #expect(try await metadata.usage(of: "team", quota: .none).reserved == 0)
+            try await client.pushBlob("team/app", filler(20, 10))
+        }
+    }
+
     @Test func chunksOfAnnouncedLengthReserveBeforeTheirBytesAndTheCommitTurnsThemIntoUsage() async throws {
         let metadata = InMemoryMetadataStore()
         try await metadata.setQuota(StorageQuota(path: "team", limit: 100))

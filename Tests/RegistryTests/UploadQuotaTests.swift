@@ -33,6 +33,18 @@ import Testing
         #expect(try await metadata.usage(of: "team", quota: .none).reserved == 0)
     }
 
+    @Test func aStreamedChunkHoldsWhatItWroteOnceItEnds() async throws {
+        let metadata = InMemoryMetadataStore()
+        try await metadata.setQuota(StorageQuota(path: "team", limit: 1 << 30))
+        let services = RegistryServices(driver: InMemoryDriver(), metadata: metadata, options: RegistryOptions(), logger: Logger(label: "test"))
+        let session = try await services.uploads.start(in: repo)
+        let piece = String(repeating: "b", count: 256 * 1024)
+        _ = try await services.uploads.append(
+            session.id, in: repo, contentRange: nil, contentLength: nil, body: ChunkedBody(chunks: Array(repeating: piece, count: 5))
+        )
+        #expect(try await metadata.upload(session.id)?.reserved == 5 * 256 * 1024, "the step reserved ahead was given back")
+    }
+
     @Test func withoutAnyLimitNothingIsReserved() async throws {
         let metadata = InMemoryMetadataStore()
         let services = RegistryServices(driver: InMemoryDriver(), metadata: metadata, options: RegistryOptions(), logger: Logger(label: "test"))

@@ -22,7 +22,14 @@ struct UploadReservation: Sendable, Equatable {
     func request(before end: Int64) -> (ask: Int64, atLeast: Int64)? {
         guard end > held else { return nil }
         if let announcedEnd, announcedEnd >= end { return (announcedEnd, announcedEnd) }
-        return (end + Self.step, end)
+        return (Self.sum(end, Self.step), end)
+    }
+
+    /// Offsets and lengths come from clients' headers: a sum past `Int64.max` is held there
+    /// (and refused by any limit) instead of trapping.
+    static func sum(_ a: Int64, _ b: Int64) -> Int64 {
+        let (total, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : total
     }
 
     /// The store granted `total`.
