@@ -14,6 +14,9 @@ public final class InMemoryMetadataStore: MetadataStore {
         var manifests: [RepositoryName: [Digest: ManifestRecord]] = [:]
         var references: [RepositoryName: [Digest: ManifestReferences]] = [:]
         var tags: [RepositoryName: [Tag: Digest]] = [:]
+        /// When each tag was last pushed.
+        var tagPushes: [RepositoryName: [Tag: Double]] = [:]
+        var cleanupPolicies: [String: CleanupPolicy] = [:]
         var uploads: [String: UploadRecord] = [:]
         /// The review queue, keyed by kind, repository and digest.
         var queue: [CandidateKey: CollectionCandidate] = [:]
@@ -131,6 +134,7 @@ public final class InMemoryMetadataStore: MetadataStore {
                     state.enqueue(.manifest, repository, previous, .tagMoved, at: manifest.createdAt)
                 }
                 state.tags[repository, default: [:]][tag] = manifest.digest
+                state.tagPushes[repository, default: [:]][tag] = manifest.createdAt
             }
             if isNew && tags.isEmpty {
                 state.enqueue(.manifest, repository, manifest.digest, .manifestUploaded, at: manifest.createdAt)

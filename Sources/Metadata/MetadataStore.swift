@@ -119,6 +119,30 @@ public protocol MetadataStore: Sendable {
     /// Whether any limit is set: without one (and without `quotas.default`) uploads reserve nothing.
     func hasQuotas() async throws -> Bool
 
+    // MARK: Cleanup policies
+
+    /// Repositories named `path` or below it, after `last` in lexical order, at most `limit`.
+    func repositories(under path: String, after last: String?, limit: Int) async throws -> [RepositoryName]
+
+    /// Tags with their manifests and push times, after `last` in lexical order, at most `limit`.
+    func tagRecords(in repository: RepositoryName, after last: String?, limit: Int) async throws -> [TagRecord]
+
+    /// Deletes a tag only if it still points at `digest` from the push at `pushedAt`: a tag a
+    /// client pushed again since a policy looked at it stays. False when it did not.
+    func deleteTag(_ tag: Tag, in repository: RepositoryName, ifPointingAt digest: Digest, pushedAt: Double) async throws -> Bool
+
+    func cleanupPolicy(for project: String) async throws -> CleanupPolicy?
+
+    /// Stores (or replaces) a project's policy.
+    func setCleanupPolicy(_ policy: CleanupPolicy) async throws
+
+    /// Enabled policies whose next run is at or before `now`, soonest first.
+    func dueCleanupPolicies(at now: Double, limit: Int) async throws -> [CleanupPolicy]
+
+    /// Where a run of the project's policy stopped (`cursor`, nil when it finished) and when
+    /// the next one is due.
+    func recordCleanupProgress(project: String, cursor: String?, nextRunAt: Double?) async throws
+
     // MARK: Garbage collection
     // Every change that can leave something unreferenced queues a candidate in its own
     // transaction: uploads and mounts queue their link, blob deletes the blob, manifest pushes

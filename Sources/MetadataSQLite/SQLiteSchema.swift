@@ -211,6 +211,26 @@ enum SQLiteSchema {
                     """
             )
         }
+        // Cleanup policies per project path (GitLab's container_expiration_policy), with where an
+        // unfinished run resumes.
+        migrator.registerMigration("v7-cleanup-policies") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE cleanup_policies (
+                        project TEXT PRIMARY KEY,
+                        enabled INTEGER NOT NULL,
+                        cadence TEXT NOT NULL,
+                        keep_n INTEGER,
+                        older_than TEXT,
+                        name_regex TEXT NOT NULL,
+                        name_regex_keep TEXT,
+                        next_run_at REAL,
+                        cursor TEXT
+                    ) WITHOUT ROWID;
+                    CREATE INDEX cleanup_policies_due ON cleanup_policies(next_run_at) WHERE enabled = 1;
+                    """
+            )
+        }
         return migrator
     }
 }
