@@ -50,9 +50,19 @@ public struct Configuration: Sendable, Equatable {
         public var readOnly = false
         public var uploadPurging = UploadPurging()
         public var uploadLimits = UploadLimits()
+        /// `cleanup` (Wharf's keys): the scheduler of cleanup policies in `wharf serve`.
+        public var cleanup = CleanupScheduling()
         /// `quotas.default` (Wharf's key): the storage limit of every top-level namespace
         /// without one of its own (`wharf quota set`); nil, none.
         public var quotaDefault: Int64?
+    }
+
+    /// `cleanup.disabled`, `cleanup.interval` (how often due policies are looked for) and
+    /// `cleanup.maxruntime` (how long one tick may run before it resumes at the next).
+    public struct CleanupScheduling: Sendable, Equatable {
+        public var disabled = false
+        public var interval: Double = 60
+        public var maxRuntime: Double = 300
     }
 
     /// `storage.maintenance.uploadpurging`.

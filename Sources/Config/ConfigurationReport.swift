@@ -44,6 +44,7 @@ public enum ConfigurationReport {
         add("http.maxconnections", String(c.http.limits.maxConnections))
         add("limits.uploads.perrepository", String(c.storage.uploadLimits.perRepository))
         add("limits.uploads.perprincipal", String(c.storage.uploadLimits.perPrincipal))
+        add("cleanup", c.storage.cleanup.disabled ? "disabled" : "due policies every \(Int(c.storage.cleanup.interval))s, \(Int(c.storage.cleanup.maxRuntime))s a tick at most")
         add("quotas.default", c.storage.quotaDefault.map(ByteCount.format) ?? "none (namespaces without a limit of their own are unlimited)")
         switch c.auth {
         case .disabled?: add("auth", "none (the registry is open)")

@@ -13,6 +13,9 @@ enum ConfigurationSections {
         if let count = try reader.positiveInt(["limits", "uploads", "perrepository"]) { configuration.storage.uploadLimits.perRepository = count }
         if let count = try reader.positiveInt(["limits", "uploads", "perprincipal"]) { configuration.storage.uploadLimits.perPrincipal = count }
         if let limit = try reader.bytes(["quotas", "default"]) { configuration.storage.quotaDefault = limit }
+        if let disabled = try reader.bool(["cleanup", "disabled"]) { configuration.storage.cleanup.disabled = disabled }
+        if let interval = try reader.duration(["cleanup", "interval"]) { configuration.storage.cleanup.interval = interval }
+        if let runtime = try reader.duration(["cleanup", "maxruntime"]) { configuration.storage.cleanup.maxRuntime = runtime }
     }
 
     static func readGC(_ reader: inout TreeReader, into gc: inout GarbageCollectionSettings) throws(ConfigurationError) {

@@ -10,6 +10,7 @@ public struct RegistryServices: Sendable {
     public let manifests: ManifestService
     public let listings: ListingService
     public let quotas: QuotaService
+    public let cleanup: CleanupService
     public let options: RegistryOptions
     public let statistics: RegistryStatistics
 
@@ -22,6 +23,7 @@ public struct RegistryServices: Sendable {
         self.manifests = ManifestService(driver: driver, metadata: metadata, options: options, statistics: statistics)
         self.listings = ListingService(metadata: metadata)
         self.quotas = QuotaService(metadata: metadata, defaults: options.quotaDefaults)
+        self.cleanup = CleanupService(metadata: metadata, logger: logger)
         self.options = options
     }
 }

@@ -78,6 +78,12 @@ public enum WharfApplication {
             ))
         }
         services += collection
+        if let registry, !configuration.storage.readOnly, !configuration.storage.cleanup.disabled {
+            services.append(CleanupScheduler(
+                cleanup: registry.services.cleanup, metadata: metadata, interval: .seconds(configuration.storage.cleanup.interval),
+                maxRuntime: .seconds(configuration.storage.cleanup.maxRuntime), logger: logger
+            ))
+        }
         if let debug = configuration.http.debugAddr {
             services.append(debugApplication(
                 address: debug, health: health, metrics: metrics, metadata: metadata, collection: collector?.settings, logger: logger
@@ -151,7 +157,7 @@ public enum WharfApplication {
                 try await tokenEndpoint.respond(request, clientAddress: origin.clientAddress(for: request.head, peer: context.remoteAddress))
             }
         }
-        parts.adminAPI?.register(on: router, quotas: parts.registry?.services.quotas)
+        parts.adminAPI?.register(on: router, registry: parts.registry?.services)
         parts.health?.register(on: router)
         return Application(
             router: router, server: server, configuration: .init(address: address, serverName: "wharf"),

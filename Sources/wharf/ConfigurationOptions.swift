@@ -56,13 +56,15 @@ struct ConfigurationOptions: ParsableArguments {
     /// `quotas.default`.
     func quotas() throws -> QuotaService {
         let configuration = try configuration()
+        return QuotaService(metadata: try metadataStore(configuration), defaults: QuotaDefaults(namespaceLimit: configuration.storage.quotaDefault))
+    }
+
+    /// The data directory's registry metadata (a server may run on it: SQLite's WAL lets both write).
+    func metadataStore(_ configuration: Configuration) throws -> SQLiteMetadataStore {
         let data = DataDirectory(configuration.storage.rootDirectory)
         guard FileManager.default.fileExists(atPath: data.database) else {
             throw ValidationError("no Wharf data in \(data) (no \(DataDirectory.databaseName)): start `wharf serve` once, or pass --root or --config")
         }
-        return QuotaService(
-            metadata: SQLiteMetadataStore(database: try SQLiteDatabase(path: data.database)),
-            defaults: QuotaDefaults(namespaceLimit: configuration.storage.quotaDefault)
-        )
+        return SQLiteMetadataStore(database: try SQLiteDatabase(path: data.database))
     }
 }

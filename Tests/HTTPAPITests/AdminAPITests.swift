@@ -99,6 +99,47 @@ import WharfServer
         }
     }
 
+    @Test func cleanupPoliciesFollowGitLabsProjectAPI() async throws {
+        let (app, adminToken, userToken) = try await Self.setup()
+        try await app.test(.router) { client in
+            let h = Self.headers(adminToken)
+            _ = try await client.execute(uri: "/api/v4/groups", method: .post, headers: h, body: bytes(#"{"path":"team"}"#))
+            let created = try await client.execute(uri: "/api/v4/projects", method: .post, headers: h, body: bytes(#"{"path":"team/api"}"#))
+            let id = try #require((try json(created) as? [String: Any])?["id"] as? String)
+            let initial = try #require(try json(try await client.execute(uri: "/api/v4/projects/team%2Fapi", method: .get, headers: h)) as? [String: Any])
+            let defaults = try #require(initial["container_expiration_policy"] as? [String: Any])
+            #expect(defaults["cadence"] as? String == "1d" && defaults["enabled"] as? Bool == false && defaults["keep_n"] as? Int == 10)
+            #expect(defaults["older_than"] as? String == "90d" && defaults["name_regex"] as? String == ".*")
+            #expect(defaults["name_regex_keep"] is NSNull && defaults["next_run_at"] is NSNull)
+            let body = #"{"container_expiration_policy_attributes":{"cadence":"1month","enabled":true,"keep_n":1,"older_than":"14d","name_regex":".*","name_regex_keep":".*-main"}}"#
+            let put = try await client.execute(uri: "/api/v4/projects/\(id)", method: .put, headers: h, body: bytes(body))
+            #expect(put.status == .ok)
+            let policy = try #require((try json(put) as? [String: Any])?["container_expiration_policy"] as? [String: Any])
+            #expect(policy["cadence"] as? String == "1month" && policy["keep_n"] as? Int == 1 && policy["name_regex_keep"] as? String == ".*-main")
+            #expect(policy["next_run_at"] as? String != nil, "an enabled policy is scheduled")
+            let cleared = try await client.execute(
+                uri: "/api/v4/projects/team%2Fapi", method: .put, headers: h,
+                body: bytes(#"{"container_expiration_policy_attributes":{"keep_n":null,"older_than":null}}"#)
+            )
+            let after = try #require((try json(cleared) as? [String: Any])?["container_expiration_policy"] as? [String: Any])
+            #expect(after["keep_n"] is NSNull && after["older_than"] is NSNull && after["cadence"] as? String == "1month")
+            let bad = try await client.execute(
+                uri: "/api/v4/projects/team%2Fapi", method: .put, headers: h, body: bytes(#"{"container_expiration_policy_attributes":{"keep_n":3}}"#)
+            )
+            #expect(bad.status == .badRequest)
+            #expect(String(buffer: bad.body).contains("keep_n 3 is not one of 1, 5, 10, 25, 50, 100"))
+            let badRegex = try await client.execute(
+                uri: "/api/v4/projects/team%2Fapi", method: .put, headers: h,
+                body: bytes(#"{"container_expiration_policy_attributes":{"name_regex":"(?=x)"}}"#)
+            )
+            #expect(badRegex.status == .badRequest)
+            #expect(try await client.execute(uri: "/api/v4/projects/team%2Fnone", method: .get, headers: h).status == .notFound)
+            #expect(try await client.execute(uri: "/api/v4/projects/999", method: .get, headers: h).status == .notFound)
+            let user = Self.headers(userToken)
+            #expect(try await client.execute(uri: "/api/v4/projects/team%2Fapi", method: .put, headers: user, body: bytes(body)).status == .forbidden)
+        }
+    }
+
     @Test func badInputIsAClearError() async throws {
         let (app, adminToken, _) = try await Self.setup()
         try await app.test(.router) { client in

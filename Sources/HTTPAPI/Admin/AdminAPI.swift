@@ -16,10 +16,14 @@ public struct AdminAPI: Sendable {
         self.authenticator = AdminAuthenticator(store: admin.store)
     }
 
-    /// Registers the endpoints; storage limits too when this process runs the registry.
-    public func register(on router: Router<WharfRequestContext>, quotas: QuotaService? = nil) {
+    /// Registers the endpoints; storage limits and cleanup policies too when this process runs
+    /// the registry.
+    public func register(on router: Router<WharfRequestContext>, registry: RegistryServices? = nil) {
         let api = router.group("api/v4").add(middleware: AdminAPIMiddleware(authenticator: authenticator))
-        if let quotas { registerQuotas(on: api, quotas: quotas) }
+        if let registry {
+            registerQuotas(on: api, quotas: registry.quotas)
+            registerProjectPolicies(on: api, cleanup: registry.cleanup)
+        }
         api.get("users") { _, _ in try await self.listUsers() }
         api.post("users") { request, context in try await self.createUser(try await request.decode(as: NewUser.self, context: context)) }
         api.post("users/:username/block") { _, context in try await self.block(try context.parameters.require("username"), true) }
