@@ -1,4 +1,5 @@
 import Metadata
+import OCI
 
 /// Changes to a project's cleanup policy as GitLab's API and the CLI give them: text values,
 /// each optional; `keepN`/`olderThan`/`nameRegexKeep` set to `.some(nil)` clear the field.

@@ -1,5 +1,5 @@
 import Foundation
-import Registry
+import OCI
 import Testing
 
 /// Tag patterns: RE2 syntax, whole-name (cleanup) or anywhere (protection), in linear time.
