@@ -22,17 +22,39 @@ public struct TokenClaims: JWTPayload, Equatable {
         public var projectPath: String?
         public var projectID: Int64?
         public var rootNamespaceID: Int64?
+        /// Tags this token may not push over or delete (protected tags above its level).
+        public var tagDenyAccessPatterns: TagDenyPatterns?
+        /// Tags nobody may overwrite or delete.
+        public var tagImmutablePatterns: [String]?
 
-        public init(projectPath: String? = nil, projectID: Int64? = nil, rootNamespaceID: Int64? = nil) {
+        public init(
+            projectPath: String? = nil, projectID: Int64? = nil, rootNamespaceID: Int64? = nil,
+            tagDenyAccessPatterns: TagDenyPatterns? = nil, tagImmutablePatterns: [String]? = nil
+        ) {
             self.projectPath = projectPath
             self.projectID = projectID
             self.rootNamespaceID = rootNamespaceID
+            self.tagDenyAccessPatterns = tagDenyAccessPatterns
+            self.tagImmutablePatterns = tagImmutablePatterns
         }
 
         enum CodingKeys: String, CodingKey {
             case projectPath = "project_path"
             case projectID = "project_id"
             case rootNamespaceID = "root_namespace_id"
+            case tagDenyAccessPatterns = "tag_deny_access_patterns"
+            case tagImmutablePatterns = "tag_immutable_patterns"
+        }
+    }
+
+    /// GitLab's `tag_deny_access_patterns`: per action, the patterns of tags the token may not touch.
+    public struct TagDenyPatterns: Codable, Sendable, Equatable {
+        public var push: [String]?
+        public var delete: [String]?
+
+        public init(push: [String]? = nil, delete: [String]? = nil) {
+            self.push = push
+            self.delete = delete
         }
     }
 

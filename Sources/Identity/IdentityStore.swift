@@ -24,6 +24,18 @@ public protocol IdentityStore: Sendable {
     func projects() async throws -> [Project]
     func updateProject(_ project: Project) async throws
 
+    /// A project's tag protection rules, oldest first.
+    func tagProtectionRules(projectID: Int64) async throws -> [TagProtectionRule]
+
+    /// Adds a rule; `conflict` when the project has one with the same pattern, or has
+    /// `TagProtectionRule.maxPerProject` already.
+    func createTagProtectionRule(
+        projectID: Int64, pattern: String, minimumPushLevel: ProtectionLevel?, minimumDeleteLevel: ProtectionLevel?
+    ) async throws -> TagProtectionRule
+
+    /// Removes a rule of the project; false when it has none of that id.
+    func deleteTagProtectionRule(id: Int64, projectID: Int64) async throws -> Bool
+
     // MARK: Memberships
 
     /// Adds or changes a membership.
@@ -47,4 +59,13 @@ public protocol IdentityStore: Sendable {
     func deployToken(username: String) async throws -> DeployToken?
     func deployTokens() async throws -> [DeployToken]
     func revokeDeployToken(id: Int64) async throws -> Bool
+}
+
+extension IdentityStore {
+    /// Every pattern of a project's tag rules, protected or immutable: what a cleanup policy
+    /// (which runs as nobody) leaves alone. None for a path that is no project.
+    public func tagPatterns(projectPath: String) async throws -> [String] {
+        guard let project = try await project(path: projectPath) else { return [] }
+        return try await tagProtectionRules(projectID: project.id).map(\.pattern)
+    }
 }

@@ -10,6 +10,7 @@ public final class InMemoryIdentityStore: IdentityStore {
         var memberships: [Membership] = []
         var pats: [Int64: PersonalAccessToken] = [:]
         var deployTokens: [Int64: DeployToken] = [:]
+        var tagRules: [TagProtectionRule] = []
 
         mutating func id() -> Int64 {
             defer { nextID += 1 }
@@ -102,6 +103,39 @@ public final class InMemoryIdentityStore: IdentityStore {
     }
 
     public func projects() async throws -> [Project] { state.withLockedValue { $0.projects.values.sorted { $0.path < $1.path } } }
+
+    public func tagProtectionRules(projectID: Int64) async throws -> [TagProtectionRule] {
+        state.withLockedValue { $0.tagRules.filter { $0.projectID == projectID } }
+    }
+
+    public func createTagProtectionRule(
+        projectID: Int64, pattern: String, minimumPushLevel: ProtectionLevel?, minimumDeleteLevel: ProtectionLevel?
+    ) async throws -> TagProtectionRule {
+        try state.withLockedValue { state in
+            guard state.projects[projectID] != nil else { throw IdentityError.notFound("no project \(projectID)") }
+            let existing = state.tagRules.filter { $0.projectID == projectID }
+            guard !existing.contains(where: { $0.pattern == pattern }) else {
+                throw IdentityError.conflict("the project has a rule for \(pattern) already")
+            }
+            guard existing.count < TagProtectionRule.maxPerProject else {
+                throw IdentityError.conflict("a project has at most \(TagProtectionRule.maxPerProject) tag protection rules")
+            }
+            let rule = TagProtectionRule(
+                id: state.id(), projectID: projectID, pattern: pattern, minimumPushLevel: minimumPushLevel,
+                minimumDeleteLevel: minimumDeleteLevel
+            )
+            state.tagRules.append(rule)
+            return rule
+        }
+    }
+
+    public func deleteTagProtectionRule(id: Int64, projectID: Int64) async throws -> Bool {
+        state.withLockedValue { state in
+            guard let index = state.tagRules.firstIndex(where: { $0.id == id && $0.projectID == projectID }) else { return false }
+            state.tagRules.remove(at: index)
+            return true
+        }
+    }
 
     public func updateProject(_ project: Project) async throws {
         try state.withLockedValue { state in

@@ -32,10 +32,11 @@ public struct ScopeGrantor: Sendable {
                 deployTokenCovers: covers
             )
             guard !actions.isEmpty else { continue }
-            granted.append(.init(
-                type: "repository", name: scope.name, actions: actions,
-                meta: .init(projectPath: project.path, projectID: project.id, rootNamespaceID: ancestors.last?.id)
-            ))
+            var meta = TokenClaims.Meta(projectPath: project.path, projectID: project.id, rootNamespaceID: ancestors.last?.id)
+            if actions.contains(where: { $0 == "push" || $0 == "delete" || $0 == "*" }) {
+                try await addTagRules(to: &meta, project: project, principal: principal, role: role)
+            }
+            granted.append(.init(type: "repository", name: scope.name, actions: actions, meta: meta))
         }
         return granted
     }
@@ -79,6 +80,28 @@ public struct ScopeGrantor: Sendable {
             next = namespace.parentID
         }
         return chain
+    }
+
+    /// GitLab's claims for protected and immutable tags, when the project has rules: the
+    /// patterns of protected tags whose level is above the principal's (none for an
+    /// administrator; every one for a deploy token, which has no level), and every immutable
+    /// pattern.
+    private func addTagRules(to meta: inout TokenClaims.Meta, project: Project, principal: Principal, role: Role?) async throws {
+        let rules = try await store.tagProtectionRules(projectID: project.id)
+        guard !rules.isEmpty else { return }
+        let level: Int
+        switch principal {
+        case .user(let user, _) where user.isAdmin: level = ProtectionLevel.admin.rawValue
+        case .user: level = role?.rawValue ?? 0
+        case .deployToken, .anonymous: level = 0
+        }
+        let protected = rules.filter { !$0.isImmutable }
+        meta.tagDenyAccessPatterns = TokenClaims.TagDenyPatterns(
+            push: protected.filter { ($0.minimumPushLevel?.rawValue ?? 0) > level }.map(\.pattern),
+            delete: protected.filter { ($0.minimumDeleteLevel?.rawValue ?? 0) > level }.map(\.pattern)
+        )
+        let immutable = rules.filter(\.isImmutable).map(\.pattern)
+        if !immutable.isEmpty { meta.tagImmutablePatterns = immutable }
     }
 
     private func role(of principal: Principal, on project: Project, ancestors: [Namespace]) async throws -> Role? {

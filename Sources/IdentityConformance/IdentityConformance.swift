@@ -13,7 +13,7 @@ public enum IdentityConformance {
         public var description: String { name }
     }
 
-    public static let cases: [Case] = userCases + namespaceCases + membershipCases + tokenCases
+    public static let cases: [Case] = userCases + namespaceCases + membershipCases + tokenCases + tagRuleCases
 }
 
 public struct IdentityConformanceFailure: Error, CustomStringConvertible {

@@ -107,9 +107,12 @@ public final class InMemoryMetadataStore: MetadataStore {
     }
 
     public func putManifest(
-        _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tags: [Tag]
+        _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tags: [Tag], immutable: Set<Tag>
     ) async throws -> Bool {
         try state.withLockedValue { state in
+            for tag in tags where immutable.contains(tag) {
+                if let current = state.tags[repository]?[tag], current != manifest.digest { throw MetadataError.tagImmutable(tag) }
+            }
             let linked = state.links[repository] ?? []
             let present = state.manifests[repository] ?? [:]
             var missing = references.blobs.filter { !linked.contains($0) }

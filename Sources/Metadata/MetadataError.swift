@@ -12,4 +12,6 @@ public enum MetadataError: Error, Sendable, Equatable {
     case uploadGone(String)
     /// A write would take a path past its storage limit.
     case quotaExceeded(QuotaExceeded)
+    /// An immutable tag exists and points at another manifest.
+    case tagImmutable(Tag)
 }

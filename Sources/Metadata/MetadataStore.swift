@@ -41,11 +41,13 @@ public protocol MetadataStore: Sendable {
     /// Stores a manifest and points `tags` at it, in one transaction. Fails with
     /// `MetadataError.missingReferences` when a referenced blob is not linked into the
     /// repository or a child manifest is not in it, and `blobBeingDeleted` while the
-    /// manifest's own bytes are being collected. Returns true when the manifest's bytes were
-    /// unknown until this call (so a collector may have deleted an earlier copy of them).
+    /// manifest's own bytes are being collected, and `tagImmutable` when a tag of `immutable`
+    /// exists pointing at another manifest (checked in the same transaction, so two pushes
+    /// cannot both take an immutable tag). Returns true when the manifest's bytes were unknown
+    /// until this call (so a collector may have deleted an earlier copy of them).
     @discardableResult
     func putManifest(
-        _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tags: [Tag]
+        _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tags: [Tag], immutable: Set<Tag>
     ) async throws -> Bool
 
     /// The manifest a tag or digest names in `repository`.
@@ -208,6 +210,13 @@ extension MetadataStore {
         _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tag: Tag?
     ) async throws -> Bool {
         try await putManifest(manifest, references: references, in: repository, tags: tag.map { [$0] } ?? [])
+    }
+
+    @discardableResult
+    public func putManifest(
+        _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tags: [Tag]
+    ) async throws -> Bool {
+        try await putManifest(manifest, references: references, in: repository, tags: tags, immutable: [])
     }
 
     public func commitBlob(_ blob: BlobRecord, in repository: RepositoryName) async throws {

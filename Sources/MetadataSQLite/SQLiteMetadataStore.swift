@@ -136,11 +136,17 @@ public final class SQLiteMetadataStore: MetadataStore {
     // MARK: Manifests and tags
 
     public func putManifest(
-        _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tags: [Tag]
+        _ manifest: ManifestRecord, references: ManifestReferences, in repository: RepositoryName, tags: [Tag], immutable: Set<Tag>
     ) async throws -> Bool {
         let annotations = try manifest.annotations.map(Self.encodeAnnotations)
         return try await database.write { db in
             let id = try Self.ensureRepository(db, repository, now: manifest.createdAt)
+            for tag in tags where immutable.contains(tag) {
+                let current = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT digest FROM tags WHERE repository_id = ? AND name = ?"), arguments: [id, tag.value]
+                )
+                if let current, current != manifest.digest.description { throw MetadataError.tagImmutable(tag) }
+            }
             let missing =
                 try Self.missing(db, references.blobs, in: id, table: "repository_blobs")
                 + Self.missing(db, references.manifests, in: id, table: "manifests")

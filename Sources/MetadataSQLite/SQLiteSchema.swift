@@ -231,6 +231,21 @@ enum SQLiteSchema {
                     """
             )
         }
+        // GitLab's protected and immutable container tags: rules per project.
+        migrator.registerMigration("v8-tag-protection") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE tag_protection_rules (
+                        id INTEGER PRIMARY KEY,
+                        project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+                        pattern TEXT NOT NULL,
+                        min_push INTEGER,
+                        min_delete INTEGER,
+                        UNIQUE (project_id, pattern)
+                    );
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -35,7 +35,8 @@ public struct ManifestService: Sendable {
     /// Stores a manifest under `reference`; a push by digest may also name `tags` (the spec's
     /// `?tag=` parameters: how a sha512 manifest gets a tag).
     public func put(
-        _ bytes: ByteBuffer, contentType: String?, reference: Reference, tags extraTags: [Tag] = [], in repository: RepositoryName
+        _ bytes: ByteBuffer, contentType: String?, reference: Reference, tags extraTags: [Tag] = [], in repository: RepositoryName,
+        protection: TagProtection = .none
     ) async throws -> PutResult {
         guard bytes.readableBytes <= ManifestParser.maxSize else {
             throw RegistryError(
@@ -61,6 +62,12 @@ public struct ManifestService: Sendable {
             digest = DigestHasher.digest(body)
             tags = [name]
         }
+        for tag in tags {
+            if let rule = protection.first(protection.denyPush, matching: tag) {
+                throw RegistryError(.denied, detail: "tag \(tag) is protected: this token may not push tags matching \"\(rule)\"")
+            }
+        }
+        let immutable = Set(tags.filter { protection.first(protection.immutable, matching: $0) != nil })
         let record = ManifestRecord(
             digest: digest, mediaType: parsed.mediaType, size: Int64(body.count),
             artifactType: parsed.effectiveArtifactType, subject: parsed.subject?.digest,
@@ -77,8 +84,14 @@ public struct ManifestService: Sendable {
                     try await driver.putContent(path, bytes)
                     wroteBytes = true
                 }
-                try await metadata.putManifest(record, references: references, in: repository, tags: tags)
+                try await metadata.putManifest(record, references: references, in: repository, tags: tags, immutable: immutable)
             }
+        } catch MetadataError.tagImmutable(let tag) {
+            if wroteBytes {
+                try await metadata.recordUnreferencedBlob(BlobRecord(digest: digest, size: record.size, createdAt: record.createdAt))
+            }
+            let rule = protection.first(protection.immutable, matching: tag).map(\.source) ?? ""
+            throw RegistryError(.denied, detail: "tag \(tag) is immutable (pattern \"\(rule)\"): it may not point at another manifest")
         } catch MetadataError.missingReferences(let missing) {
             // Bytes this push wrote and no manifest holds: collection deletes them.
             if wroteBytes {
@@ -111,16 +124,36 @@ public struct ManifestService: Sendable {
     }
 
     /// Deletes a tag (the manifest stays), or a manifest with every tag pointing at it.
-    public func delete(_ reference: Reference, in repository: RepositoryName) async throws {
+    public func delete(_ reference: Reference, in repository: RepositoryName, protection: TagProtection = .none) async throws {
         guard options.deleteEnabled else {
             throw RegistryError(.unsupported, detail: "deletion is disabled (storage.delete.enabled)")
         }
+        try await refuseProtectedDelete(reference, in: repository, protection: protection)
         let deleted: Bool
         switch reference {
         case .tag(let tag): deleted = try await metadata.deleteTag(tag, in: repository)
         case .digest(let digest): deleted = try await metadata.deleteManifest(digest, in: repository)
         }
         if !deleted { throw try await notFound(reference, in: repository) }
+    }
+
+    /// A protected or immutable tag is not deleted (a tag that does not exist stays a 404, so
+    /// protection tells nothing about what exists); nor, while any rule applies, is a manifest
+    /// by digest, which would take its tags with it.
+    private func refuseProtectedDelete(_ reference: Reference, in repository: RepositoryName, protection: TagProtection) async throws {
+        switch reference {
+        case .tag(let tag):
+            let rule = protection.first(protection.denyDelete, matching: tag).map { ("protected", $0) }
+                ?? protection.first(protection.immutable, matching: tag).map { ("immutable", $0) }
+            guard let (kind, pattern) = rule else { return }
+            guard try await metadata.manifest(.tag(tag), in: repository) != nil else { throw try await notFound(reference, in: repository) }
+            throw RegistryError(.denied, detail: "tag \(tag) is \(kind) (pattern \"\(pattern)\"): this token may not delete it")
+        case .digest:
+            guard !protection.denyDelete.isEmpty || !protection.immutable.isEmpty else { return }
+            throw RegistryError(
+                .denied, detail: "manifests of \(repository) are deleted by tag while protected or immutable tag rules apply to this token"
+            )
+        }
     }
 
     /// `NAME_UNKNOWN` for a repository that does not exist, `MANIFEST_UNKNOWN` otherwise.

@@ -14,7 +14,11 @@ public struct RegistryServices: Sendable {
     public let options: RegistryOptions
     public let statistics: RegistryStatistics
 
-    public init(driver: any StorageDriver, metadata: any MetadataStore, options: RegistryOptions, logger: Logger) {
+    /// `protectedTags`: the patterns of a project's tag rules, when this process has the identity.
+    public init(
+        driver: any StorageDriver, metadata: any MetadataStore, options: RegistryOptions, logger: Logger,
+        protectedTags: (@Sendable (String) async throws -> [String])? = nil
+    ) {
         let statistics = RegistryStatistics()
         self.statistics = statistics
         let blobs = BlobStore(driver: driver, metadata: metadata, options: options, statistics: statistics)
@@ -23,7 +27,7 @@ public struct RegistryServices: Sendable {
         self.manifests = ManifestService(driver: driver, metadata: metadata, options: options, statistics: statistics)
         self.listings = ListingService(metadata: metadata)
         self.quotas = QuotaService(metadata: metadata, defaults: options.quotaDefaults)
-        self.cleanup = CleanupService(metadata: metadata, logger: logger)
+        self.cleanup = CleanupService(metadata: metadata, logger: logger, protectedTags: protectedTags)
         self.options = options
     }
 }

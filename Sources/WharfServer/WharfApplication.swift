@@ -1,6 +1,7 @@
 import Config
 import Foundation
 import HTTPAPI
+import Identity
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -55,7 +56,10 @@ public enum WharfApplication {
         let metadata = SQLiteMetadataStore(database: database)
         if configuration.role != .auth {
             registry = RegistryMiddleware(
-                services: RegistryServices(driver: driver, metadata: metadata, options: registryOptions(configuration), logger: logger),
+                services: RegistryServices(
+                    driver: driver, metadata: metadata, options: registryOptions(configuration), logger: logger,
+                    protectedTags: Self.protectedTags(database)
+                ),
                 authorizer: try AuthorizerFactory.make(configuration, ownIssuer: identity),
                 origin: origin,
                 readOnly: configuration.storage.readOnly
@@ -201,6 +205,13 @@ public enum WharfApplication {
             collectionTiming: storage.readOnly ? nil : (configuration.gc.reviewAfter, configuration.gc.uploadGrace),
             quotaDefaults: QuotaDefaults(namespaceLimit: storage.quotaDefault)
         )
+    }
+
+    /// Where cleanup finds a project's tag rules: the identity store in the same database
+    /// (whether or not this process issues tokens, the rules are there when Wharf's identity is).
+    static func protectedTags(_ database: SQLiteDatabase) -> @Sendable (String) async throws -> [String] {
+        let store = SQLiteIdentityStore(database: database)
+        return { path in try await store.tagPatterns(projectPath: path) }
     }
 
     /// Whether this process collects garbage: a registry process, not read-only, `gc` on.

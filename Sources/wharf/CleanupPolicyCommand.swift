@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Identity
+import MetadataSQLite
 import Logging
 import Metadata
 import OCI
@@ -28,7 +30,11 @@ struct CleanupPolicyCommand: AsyncParsableCommand {
     static func service(_ options: ConfigurationOptions) throws -> CleanupService {
         var logger = Logger(label: "wharf-cleanup")
         logger.logLevel = .warning
-        return CleanupService(metadata: try options.metadataStore(try options.configuration()), logger: logger)
+        let database = try options.database(try options.configuration())
+        let identity = SQLiteIdentityStore(database: database)
+        return CleanupService(metadata: SQLiteMetadataStore(database: database), logger: logger) { path in
+            try await identity.tagPatterns(projectPath: path)
+        }
     }
 
     static func print(_ policy: CleanupPolicy) {

@@ -61,10 +61,15 @@ struct ConfigurationOptions: ParsableArguments {
 
     /// The data directory's registry metadata (a server may run on it: SQLite's WAL lets both write).
     func metadataStore(_ configuration: Configuration) throws -> SQLiteMetadataStore {
+        SQLiteMetadataStore(database: try database(configuration))
+    }
+
+    /// The data directory's database, which must exist.
+    func database(_ configuration: Configuration) throws -> SQLiteDatabase {
         let data = DataDirectory(configuration.storage.rootDirectory)
         guard FileManager.default.fileExists(atPath: data.database) else {
             throw ValidationError("no Wharf data in \(data) (no \(DataDirectory.databaseName)): start `wharf serve` once, or pass --root or --config")
         }
-        return SQLiteMetadataStore(database: try SQLiteDatabase(path: data.database))
+        return try SQLiteDatabase(path: data.database)
     }
 }

@@ -11,7 +11,7 @@ struct Wharf: AsyncParsableCommand {
         subcommands: [
             Serve.self, KeysCommand.self, UserCommand.self, GroupCommand.self, ProjectCommand.self, MemberCommand.self,
             TokenCommand.self, DeployTokenCommand.self, ConfigCommand.self, ImportCommand.self, BackupCommand.self, GCCommand.self,
-            QuotaCommand.self, UsageCommand.self, CleanupPolicyCommand.self,
+            QuotaCommand.self, UsageCommand.self, CleanupPolicyCommand.self, TagProtectionCommand.self,
         ]
     )
 }

@@ -140,6 +140,42 @@ import WharfServer
         }
     }
 
+    @Test func tagProtectionRulesFollowGitLabsAPI() async throws {
+        let (app, adminToken, userToken) = try await Self.setup()
+        try await app.test(.router) { client in
+            let h = Self.headers(adminToken)
+            _ = try await client.execute(uri: "/api/v4/groups", method: .post, headers: h, body: bytes(#"{"path":"team"}"#))
+            _ = try await client.execute(uri: "/api/v4/projects", method: .post, headers: h, body: bytes(#"{"path":"team/api"}"#))
+            let rules = "/api/v4/projects/team%2Fapi/registry/protection/tag/rules"
+            let created = try await client.execute(
+                uri: rules, method: .post, headers: h,
+                body: bytes(#"{"tag_name_pattern":"^v\\d","minimum_access_level_for_push":"maintainer","minimum_access_level_for_delete":"owner"}"#)
+            )
+            #expect(created.status == .created)
+            let rule = try #require(try json(created) as? [String: Any])
+            #expect(rule["tag_name_pattern"] as? String == "^v\\d" && rule["minimum_access_level_for_delete"] as? String == "owner")
+            let immutable = try await client.execute(uri: rules, method: .post, headers: h, body: bytes(#"{"tag_name_pattern":"^release-"}"#))
+            #expect((try json(immutable) as? [String: Any])?["minimum_access_level_for_push"] is NSNull)
+            let listed = try #require(try json(try await client.execute(uri: rules, method: .get, headers: h)) as? [[String: Any]])
+            #expect(listed.map { $0["tag_name_pattern"] as? String } == ["^v\\d", "^release-"])
+            let half = try await client.execute(
+                uri: rules, method: .post, headers: h, body: bytes(#"{"tag_name_pattern":"x","minimum_access_level_for_push":"maintainer"}"#)
+            )
+            #expect(half.status == .badRequest)
+            let lookaround = try await client.execute(uri: rules, method: .post, headers: h, body: bytes(#"{"tag_name_pattern":"(?!x)"}"#))
+            #expect(lookaround.status == .badRequest)
+            let badLevel = try await client.execute(
+                uri: rules, method: .post, headers: h,
+                body: bytes(#"{"tag_name_pattern":"y","minimum_access_level_for_push":"developer","minimum_access_level_for_delete":"developer"}"#)
+            )
+            #expect(badLevel.status == .badRequest)
+            let id = try #require(rule["id"] as? Int)
+            #expect(try await client.execute(uri: "\(rules)/\(id)", method: .delete, headers: h).status == .noContent)
+            #expect(try await client.execute(uri: "\(rules)/\(id)", method: .delete, headers: h).status == .notFound)
+            #expect(try await client.execute(uri: rules, method: .get, headers: Self.headers(userToken)).status == .forbidden)
+        }
+    }
+
     @Test func badInputIsAClearError() async throws {
         let (app, adminToken, _) = try await Self.setup()
         try await app.test(.router) { client in

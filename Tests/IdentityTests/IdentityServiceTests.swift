@@ -102,6 +102,35 @@ import Testing
         #expect(access.first?.meta == TokenClaims.Meta(projectPath: "group/app", projectID: project.id, rootNamespaceID: group.id))
     }
 
+    /// GitLab's token claims for protected and immutable tags: the patterns above the holder's
+    /// level, none for an administrator, all for a deploy token; only with push or delete.
+    @Test func grantsCarryTheTagPatternsTheHolderIsDenied() async throws {
+        let world = try await World.make()
+        let project = try #require(try await world.store.project(path: "group/app"))
+        _ = try await world.store.createTagProtectionRule(projectID: project.id, pattern: "^v", minimumPushLevel: .maintainer, minimumDeleteLevel: .maintainer)
+        _ = try await world.store.createTagProtectionRule(projectID: project.id, pattern: "-stable$", minimumPushLevel: .owner, minimumDeleteLevel: .admin)
+        _ = try await world.store.createTagProtectionRule(projectID: project.id, pattern: "^release-", minimumPushLevel: nil, minimumDeleteLevel: nil)
+        let dev = try #require(try await world.store.user(named: "dev"))
+        let scopes = ResourceScope.parseAll(["repository:group/app:pull,push,delete"])
+        let devMeta = try await world.grantor.grant(scopes, to: .user(dev, scopes: nil)).first?.meta
+        #expect(devMeta?.tagDenyAccessPatterns == TokenClaims.TagDenyPatterns(push: ["^v", "-stable$"], delete: ["^v", "-stable$"]))
+        #expect(devMeta?.tagImmutablePatterns == ["^release-"])
+        try await world.store.setMembership(Membership(userID: dev.id, source: .project(project.id), role: .owner))
+        let ownerMeta = try await world.grantor.grant(scopes, to: .user(dev, scopes: nil)).first?.meta
+        #expect(ownerMeta?.tagDenyAccessPatterns == TokenClaims.TagDenyPatterns(push: [], delete: ["-stable$"]))
+        let root = try #require(try await world.store.user(named: "root"))
+        let rootMeta = try await world.grantor.grant(scopes, to: .user(root, scopes: nil)).first?.meta
+        #expect(rootMeta?.tagDenyAccessPatterns == TokenClaims.TagDenyPatterns(push: [], delete: []))
+        #expect(rootMeta?.tagImmutablePatterns == ["^release-"], "immutable for administrators too")
+        let pullOnly = try await world.grantor.grant(ResourceScope.parseAll(["repository:group/app:pull"]), to: .user(dev, scopes: nil))
+        #expect(pullOnly.first?.meta?.tagDenyAccessPatterns == nil && pullOnly.first?.meta?.tagImmutablePatterns == nil)
+        let token = try await world.store.createDeployToken(
+            name: "ci", owner: .project(project.id), tokenDigest: "d", scopes: [.readRegistry, .writeRegistry], expiresAt: nil, now: 0
+        )
+        let deployMeta = try await world.grantor.grant(scopes, to: .deployToken(token)).first?.meta
+        #expect(deployMeta?.tagDenyAccessPatterns == TokenClaims.TagDenyPatterns(push: ["^v", "-stable$"], delete: ["^v", "-stable$"]))
+    }
+
     @Test func deployTokensAreLimitedToTheirProject() async throws {
         let world = try await World.make()
         let (username, secret) = world.readOnlyDeployToken

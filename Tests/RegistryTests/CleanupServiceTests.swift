@@ -100,4 +100,22 @@ import WharfTestSupport
             }
         }
     }
+
+    @Test func aRunLeavesTheIdentitysProtectedAndImmutableTagsAlone() async throws {
+        let store = InMemoryMetadataStore()
+        let repository = try RepositoryName("team/app")
+        for name in ["v1.0", "v2.0", "dev-1", "release-1"] {
+            let manifest = ManifestRecord(digest: DigestHasher.digest(Array(name.utf8)), mediaType: MediaType.ociManifest, size: 1, createdAt: 1)
+            try await store.putManifest(manifest, references: .init(), in: repository, tag: try Tag(name))
+        }
+        let service = CleanupService(metadata: store, logger: Logger(label: "test")) { project in
+            project == "team/app" ? ["^v\\d", "^release-", "(?=unusable)"] : []
+        }
+        let policy = CleanupPolicy(project: "team/app", enabled: true, keepN: nil, olderThan: nil, nameRegex: ".*")
+        let report = try await service.run(policy, now: Self.now, dryRun: false)
+        // The unusable pattern protects everything rather than nothing.
+        #expect(report.deleted.isEmpty)
+        let lenient = CleanupService(metadata: store, logger: Logger(label: "test")) { _ in ["^v\\d", "^release-"] }
+        #expect(try await lenient.run(policy, now: Self.now, dryRun: false).deleted.map(\.record.tag.value) == ["dev-1"])
+    }
 }

@@ -20,6 +20,7 @@ public struct AdminAPI: Sendable {
     /// the registry.
     public func register(on router: Router<WharfRequestContext>, registry: RegistryServices? = nil) {
         let api = router.group("api/v4").add(middleware: AdminAPIMiddleware(authenticator: authenticator))
+        registerTagRules(on: api)
         if let registry {
             registerQuotas(on: api, quotas: registry.quotas)
             registerProjectPolicies(on: api, cleanup: registry.cleanup)

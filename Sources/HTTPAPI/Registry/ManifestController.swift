@@ -33,7 +33,7 @@ struct ManifestController: Sendable {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: manifest.bytes))
     }
 
-    func put(_ name: RepositoryName, reference: Reference, request: Request, base: String?) async throws -> Response {
+    func put(_ name: RepositoryName, reference: Reference, request: Request, base: String?, caller: RegistryCaller) async throws -> Response {
         let limit = ManifestParser.maxSize
         let tooLarge = RegistryError(.manifestInvalid, detail: "manifest is larger than \(limit) bytes", status: 413)
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw tooLarge }
@@ -45,7 +45,8 @@ struct ManifestController: Sendable {
         }
         let tags = try Self.tagParameters(request)
         let result = try await services.manifests.put(
-            bytes, contentType: request.headers[.contentType], reference: reference, tags: tags, in: name
+            bytes, contentType: request.headers[.contentType], reference: reference, tags: tags, in: name,
+            protection: caller.tagProtection
         )
         var headers: HTTPFields = [
             .location: origin.location("/v2/\(name)/manifests/\(result.digest)", base: base),
@@ -71,8 +72,8 @@ struct ManifestController: Sendable {
         return try values.map { value throws(RegistryError) in try Tag(String(value)) }
     }
 
-    func delete(_ name: RepositoryName, reference: Reference) async throws -> Response {
-        try await services.manifests.delete(reference, in: name)
+    func delete(_ name: RepositoryName, reference: Reference, caller: RegistryCaller) async throws -> Response {
+        try await services.manifests.delete(reference, in: name, protection: caller.tagProtection)
         return Response(status: .accepted, headers: [.contentLength: "0"])
     }
 }

@@ -1,4 +1,5 @@
 import OCI
+import Registry
 
 /// Who is calling, as far as decisions beyond the route's own accesses need it: a name for
 /// per-principal limits, and whether the caller may pull some other repository (the source of
@@ -7,10 +8,15 @@ import OCI
 public struct RegistryCaller: Sendable {
     /// The token's subject, or the client address when nobody signed in.
     public let principal: String?
+    /// The token's protected and immutable tag patterns for the repository the route names.
+    public let tagProtection: TagProtection
     private let pullCheck: @Sendable (RepositoryName) async throws -> Bool
 
-    public init(principal: String?, mayPull: @escaping @Sendable (RepositoryName) async throws -> Bool) {
+    public init(
+        principal: String?, tagProtection: TagProtection = .none, mayPull: @escaping @Sendable (RepositoryName) async throws -> Bool
+    ) {
         self.principal = principal
+        self.tagProtection = tagProtection
         self.pullCheck = mayPull
     }
 

@@ -85,9 +85,9 @@ public struct RegistryMiddleware: RouterMiddleware {
         case (.manifest(let name, let reference), .get), (.manifest(let name, let reference), .head):
             return try await manifests.get(name, reference: reference, request: request)
         case (.manifest(let name, let reference), .put):
-            return try await manifests.put(name, reference: reference, request: request, base: base)
+            return try await manifests.put(name, reference: reference, request: request, base: base, caller: caller)
         case (.manifest(let name, let reference), .delete):
-            return try await manifests.delete(name, reference: reference)
+            return try await manifests.delete(name, reference: reference, caller: caller)
         case (.invalidManifestReference(let name, _), .get), (.invalidManifestReference(let name, _), .head):
             throw RegistryError(.manifestUnknown, detail: "no manifest of repository \(name) has that reference (it is neither a tag nor a digest)")
         case (.invalidManifestReference(_, let error), .put), (.invalidManifestReference(_, let error), .delete):

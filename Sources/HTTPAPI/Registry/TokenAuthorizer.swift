@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Identity
 import OCI
+import Registry
 
 /// The registry half of token auth: every `/v2` request needs a Bearer token granting what
 /// its route needs; otherwise 401 `UNAUTHORIZED` with a `WWW-Authenticate` challenge.
@@ -27,7 +28,7 @@ public struct TokenAuthorizer: RegistryAuthorizer {
         let realm = controller.realm == nil ? origin + "/jwt/auth" : ""
         switch await controller.decide(authorization: request.headers[.authorization], required: required, requestRealm: realm) {
         case .allowed(let claims):
-            return caller(claims)
+            return try caller(claims, protection: Self.tagProtection(claims, route: route))
         case .challenge(let header, let reason):
             throw AccessRefusal(
                 error: RegistryError(.unauthorized, detail: reason),
@@ -38,9 +39,21 @@ public struct TokenAuthorizer: RegistryAuthorizer {
 
     /// Pull on another repository: named with `pull` in the token, or granted to the token's
     /// subject by Wharf's own identity.
-    private func caller(_ claims: TokenClaims) -> RegistryCaller {
+    /// GitLab's tag rules from the token's access entries for the route's repository (all of
+    /// them, should the token name it more than once).
+    static func tagProtection(_ claims: TokenClaims, route: RegistryRoute) throws(RegistryError) -> TagProtection {
+        guard case .manifest(let name, _) = route else { return .none }
+        let metas = claims.access.filter { $0.type == "repository" && $0.name == name.value }.compactMap(\.meta)
+        let push = metas.flatMap { $0.tagDenyAccessPatterns?.push ?? [] }
+        let delete = metas.flatMap { $0.tagDenyAccessPatterns?.delete ?? [] }
+        let immutable = metas.flatMap { $0.tagImmutablePatterns ?? [] }
+        guard !(push.isEmpty && delete.isEmpty && immutable.isEmpty) else { return .none }
+        return try TagProtection(denyPush: push, denyDelete: delete, immutable: immutable)
+    }
+
+    private func caller(_ claims: TokenClaims, protection: TagProtection) -> RegistryCaller {
         let identity = identity
-        return RegistryCaller(principal: claims.subject) { repository in
+        return RegistryCaller(principal: claims.subject, tagProtection: protection) { repository in
             if AccessController.grants(claims, .repository(repository.value, "pull")) { return true }
             guard let identity else { return false }
             return try await identity.mayPull(repository.value, subject: claims.subject)

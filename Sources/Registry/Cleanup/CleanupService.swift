@@ -9,12 +9,16 @@ import OCI
 public struct CleanupService: Sendable {
     let metadata: any MetadataStore
     let logger: Logger
+    /// The patterns of a project's protected and immutable tags (the identity's rules), which
+    /// a run, acting for nobody, leaves alone as GitLab's does.
+    let protectedTags: (@Sendable (String) async throws -> [String])?
     static let repositoryPage = 100
     static let tagPage = 1000
 
-    public init(metadata: any MetadataStore, logger: Logger) {
+    public init(metadata: any MetadataStore, logger: Logger, protectedTags: (@Sendable (String) async throws -> [String])? = nil) {
         self.metadata = metadata
         self.logger = logger
+        self.protectedTags = protectedTags
     }
 
     /// The project's policy, or GitLab's default (off) when none was set.
@@ -40,6 +44,16 @@ public struct CleanupService: Sendable {
         protected: [TagPattern] = []
     ) async throws -> CleanupReport {
         let rules = try CleanupRules(policy)
+        var protected = protected
+        for pattern in try await protectedTags?(policy.project) ?? [] {
+            // A rule the identity store holds was checked when it was made; one that does not
+            // compile protects every tag rather than none.
+            if let compiled = try? TagPattern(pattern, wholeName: false) {
+                protected.append(compiled)
+            } else {
+                protected.append(try TagPattern("", wholeName: false))
+            }
+        }
         var report = CleanupReport(project: policy.project, dryRun: dryRun)
         var after = cursor
         while true {
