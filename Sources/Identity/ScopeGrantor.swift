@@ -21,15 +21,17 @@ public struct ScopeGrantor: Sendable {
                 }
                 continue
             }
-            guard scope.type == "repository", (try? RepositoryName(scope.name)) != nil,
-                let project = try await project(for: scope.name)
-            else { continue }
+            // `<path>/*`: the repositories below a path of a project (GitLab's nested
+            // repositories, for `/gitlab/v1`), pull only.
+            let nested = scope.name.hasSuffix("/*")
+            let path = nested ? String(scope.name.dropLast(2)) : scope.name
+            guard scope.type == "repository", (try? RepositoryName(path)) != nil, let project = try await project(for: path) else { continue }
             let ancestors = try await namespaces(above: project)
             let role = try await role(of: principal, on: project, ancestors: ancestors)
             let covers = deployTokenCovers(principal, project: project, ancestors: ancestors)
+            let requested = nested ? Self.unique(scope.actions).filter { $0 == "pull" } : Self.unique(scope.actions)
             let actions = AccessPolicy.allowedActions(
-                principal, requested: Self.unique(scope.actions), role: role, visibility: project.visibility,
-                deployTokenCovers: covers
+                principal, requested: requested, role: role, visibility: project.visibility, deployTokenCovers: covers
             )
             guard !actions.isEmpty else { continue }
             var meta = TokenClaims.Meta(projectPath: project.path, projectID: project.id, rootNamespaceID: ancestors.last?.id)

@@ -17,6 +17,11 @@ public final class InMemoryMetadataStore: MetadataStore {
         /// When each tag was last pushed.
         var tagPushes: [RepositoryName: [Tag: Double]] = [:]
         var cleanupPolicies: [String: CleanupPolicy] = [:]
+        var repositoryCreated: [RepositoryName: Double] = [:]
+
+        mutating func addRepository(_ repository: RepositoryName, at time: Double) {
+            if repositories.insert(repository).inserted { repositoryCreated[repository] = time }
+        }
         var uploads: [String: UploadRecord] = [:]
         /// The review queue, keyed by kind, repository and digest.
         var queue: [CandidateKey: CollectionCandidate] = [:]
@@ -74,7 +79,7 @@ public final class InMemoryMetadataStore: MetadataStore {
                 throw error
             }
             if state.blobs[blob.digest] == nil { state.blobs[blob.digest] = blob }
-            state.repositories.insert(repository)
+            state.addRepository(repository, at: blob.createdAt)
             state.links[repository, default: []].insert(blob.digest)
             state.enqueue(.link, repository, blob.digest, .blobUploaded, at: blob.createdAt)
         }
@@ -84,7 +89,7 @@ public final class InMemoryMetadataStore: MetadataStore {
         try state.withLockedValue { state in
             guard let blob = state.blobs[digest], state.deleting[digest] == nil else { return false }
             try state.checkLimits(of: repository, adding: blob, reserving: 0, quota: quota)
-            state.repositories.insert(repository)
+            state.addRepository(repository, at: Self.now())
             state.links[repository, default: []].insert(digest)
             state.enqueue(.link, repository, digest, .blobMounted, at: Self.now())
             return true
@@ -119,7 +124,7 @@ public final class InMemoryMetadataStore: MetadataStore {
             missing += references.manifests.filter { present[$0] == nil }
             guard missing.isEmpty else { throw MetadataError.missingReferences(missing) }
             guard state.deleting[manifest.digest] == nil else { throw MetadataError.blobBeingDeleted(manifest.digest) }
-            state.repositories.insert(repository)
+            state.addRepository(repository, at: manifest.createdAt)
             let bytesWereUnknown = state.blobs[manifest.digest] == nil
             if bytesWereUnknown {
                 state.blobs[manifest.digest] = BlobRecord(digest: manifest.digest, size: manifest.size, createdAt: manifest.createdAt)

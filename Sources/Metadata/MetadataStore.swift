@@ -145,6 +145,18 @@ public protocol MetadataStore: Sendable {
     /// the next one is due.
     func recordCleanupProgress(project: String, cursor: String?, nextRunAt: Double?) async throws
 
+    // MARK: GitLab's registry API
+
+    /// When the repository was created, the bytes of the blobs it links itself, and its last
+    /// tag push; nil when it does not exist.
+    func repositoryDetails(_ repository: RepositoryName) async throws -> RepositoryDetails?
+
+    /// The bytes of an image: the manifest and the blobs it references directly.
+    func imageSize(_ digest: Digest, in repository: RepositoryName) async throws -> Int64?
+
+    /// Repositories at or below `path` that hold at least one tag, after `last`, at most `limit`.
+    func taggedRepositories(under path: String, after last: String?, limit: Int) async throws -> [RepositoryName]
+
     // MARK: Garbage collection
     // Every change that can leave something unreferenced queues a candidate in its own
     // transaction: uploads and mounts queue their link, blob deletes the blob, manifest pushes

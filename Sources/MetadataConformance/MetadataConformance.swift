@@ -22,7 +22,7 @@ public enum MetadataConformance {
         public var description: String { name }
     }
 
-    public static let cases: [Case] = blobCases + manifestCases + tagCases + listingCases + uploadCases + collectionCases + usageCases + cleanupCases
+    public static let cases: [Case] = blobCases + manifestCases + tagCases + listingCases + uploadCases + collectionCases + usageCases + cleanupCases + gitLabCases
 }
 
 /// A conformance check that did not hold.

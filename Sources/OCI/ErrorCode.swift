@@ -20,6 +20,10 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case rangeInvalid = "RANGE_INVALID"
     case unavailable = "UNAVAILABLE"
     case unknown = "UNKNOWN"
+    // GitLab's `/gitlab/v1` API adds these.
+    case invalidQueryParameterValue = "INVALID_QUERY_PARAMETER_VALUE"
+    case invalidQueryParameterType = "INVALID_QUERY_PARAMETER_TYPE"
+    case notImplemented = "NOT_IMPLEMENTED"
 
     /// The spec's message for the code.
     public var message: String {
@@ -43,6 +47,9 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
         case .rangeInvalid: "invalid content range"
         case .unavailable: "service unavailable"
         case .unknown: "unknown error"
+        case .invalidQueryParameterValue: "the value of a query parameter is invalid"
+        case .invalidQueryParameterType: "the value of a query parameter is of the wrong type"
+        case .notImplemented: "not implemented"
         }
     }
 
@@ -51,7 +58,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
         switch self {
         case .blobUnknown, .blobUploadUnknown, .manifestUnknown, .nameUnknown: 404
         case .blobUploadInvalid, .digestInvalid, .manifestBlobUnknown, .manifestInvalid, .nameInvalid,
-            .sizeInvalid, .tagInvalid, .paginationNumberInvalid:
+            .sizeInvalid, .tagInvalid, .paginationNumberInvalid, .invalidQueryParameterValue, .invalidQueryParameterType:
             400
         case .unauthorized: 401
         case .denied: 403
@@ -60,6 +67,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
         case .tooManyRequests: 429
         case .unavailable: 503
         case .unknown: 500
+        case .notImplemented: 501
         }
     }
 }

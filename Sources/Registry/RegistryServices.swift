@@ -10,6 +10,8 @@ public struct RegistryServices: Sendable {
     public let manifests: ManifestService
     public let listings: ListingService
     public let quotas: QuotaService
+    /// The store itself, for GitLab's API, which reads what no service wraps.
+    public let metadata: any MetadataStore
     public let cleanup: CleanupService
     public let options: RegistryOptions
     public let statistics: RegistryStatistics
@@ -26,6 +28,7 @@ public struct RegistryServices: Sendable {
         self.uploads = UploadService(driver: driver, metadata: metadata, blobs: blobs, limit: options.uploadLimit, quota: options.quotaDefaults, logger: logger)
         self.manifests = ManifestService(driver: driver, metadata: metadata, options: options, statistics: statistics)
         self.listings = ListingService(metadata: metadata)
+        self.metadata = metadata
         self.quotas = QuotaService(metadata: metadata, defaults: options.quotaDefaults)
         self.cleanup = CleanupService(metadata: metadata, logger: logger, protectedTags: protectedTags)
         self.options = options

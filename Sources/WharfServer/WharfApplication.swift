@@ -62,7 +62,7 @@ public enum WharfApplication {
                 ),
                 authorizer: try AuthorizerFactory.make(configuration, ownIssuer: identity),
                 origin: origin,
-                readOnly: configuration.storage.readOnly
+                readOnly: configuration.storage.readOnly, version: WharfVersion.current
             )
         }
         let collection = collectionWorkers(configuration, driver: driver, metadata: metadata, logger: logger)
@@ -118,7 +118,9 @@ public enum WharfApplication {
     ) -> some ApplicationProtocol {
         application(
             Parts(
-                registry: RegistryMiddleware(services: services, authorizer: authorizer, origin: origin, readOnly: readOnly),
+                registry: RegistryMiddleware(
+                    services: services, authorizer: authorizer, origin: origin, readOnly: readOnly, version: WharfVersion.current
+                ),
                 tokenEndpoint: tokenEndpoint, adminAPI: adminAPI, health: health, accessLog: false, origin: origin
             ),
             server: server ?? .wharfHTTP1(policy: policy), address: address, logger: logger, onServerRunning: onServerRunning

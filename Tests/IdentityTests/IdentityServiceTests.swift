@@ -131,6 +131,18 @@ import Testing
         #expect(deployMeta?.tagDenyAccessPatterns == TokenClaims.TagDenyPatterns(push: ["^v", "-stable$"], delete: ["^v", "-stable$"]))
     }
 
+    /// GitLab's nested scope `repository:<path>/*:pull` (sizes of descendants in `/gitlab/v1`):
+    /// granted as pull on the project the path belongs to, never more.
+    @Test func nestedRepositoryScopesArePullOnly() async throws {
+        let world = try await World.make()
+        let dev = Principal.user(try #require(try await world.store.user(named: "dev")), scopes: nil)
+        #expect(try await world.grant(dev, "repository:group/app/*:pull,push") == ["group/app/*:pull"])
+        let reporter = Principal.user(try #require(try await world.store.user(named: "reporter")), scopes: nil)
+        #expect(try await world.grant(reporter, "repository:group/app/sub/*:pull") == ["group/app/sub/*:pull"])
+        #expect(try await world.grant(.anonymous, "repository:group/app/*:pull").isEmpty, "a private project's descendants")
+        #expect(try await world.grant(dev, "repository:group/none/*:pull").isEmpty)
+    }
+
     @Test func deployTokensAreLimitedToTheirProject() async throws {
         let world = try await World.make()
         let (username, secret) = world.readOnlyDeployToken

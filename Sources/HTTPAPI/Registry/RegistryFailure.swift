@@ -23,6 +23,11 @@ struct RegistryFailure: HTTPResponseError {
     }
 
     /// The failure a thrown error stands for; unexpected ones are logged with the path.
+    init(_ thrown: any Error, logger: Logger, path: String, isRegistryAPI: Bool) {
+        self.init(thrown, logger: logger, path: path)
+        self = RegistryFailure(error, headers: headers, isRegistryAPI: isRegistryAPI)
+    }
+
     init(_ thrown: any Error, logger: Logger, path: String) {
         switch thrown {
         case let failure as RegistryFailure:

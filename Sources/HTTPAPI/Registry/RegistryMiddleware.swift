@@ -21,13 +21,18 @@ public struct RegistryMiddleware: RouterMiddleware {
     let uploads: UploadController
     let manifests: ManifestController
     let listings: ListingController
+    let gitLab: GitLabAPI
+    /// What `GET /v2/` tells GitLab's Rails side about this registry.
+    let version: String
     let authorizationFailures = Counter(label: "wharf_auth_failures_total", dimensions: [("endpoint", "registry")])
 
     public init(
         services: RegistryServices, authorizer: any RegistryAuthorizer = OpenAccess(), origin: PublicOrigin = PublicOrigin(),
-        readOnly: Bool = false
+        readOnly: Bool = false, version: String = "0.0.0"
     ) {
         self.services = services
+        self.version = version
+        gitLab = GitLabAPI(metadata: services.metadata, quotas: services.quotas, authorizer: authorizer, version: version)
         self.authorizer = authorizer
         self.origin = origin
         self.readOnly = readOnly
@@ -38,6 +43,7 @@ public struct RegistryMiddleware: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.uri.path.hasPrefix(GitLabRoute.prefix) { return try await handleGitLab(request, context: context, next: next) }
         let parsed: RegistryRoute?
         do {
             parsed = try RegistryRoute(path: request.uri.path)
@@ -61,6 +67,21 @@ public struct RegistryMiddleware: RouterMiddleware {
         }
     }
 
+    /// `/gitlab/v1`: GitLab's API beside the registry's.
+    private func handleGitLab(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            guard let route = try GitLabRoute(path: request.uri.path) else { return try await next(request, context) }
+            context.coreContext.endpointPath.value = "/gitlab/v1"
+            let base = origin.requestBase(for: request.head, peer: context.remoteAddress)
+            return try await gitLab.respond(
+                route, request: request, origin: base ?? origin.baseURL(for: request.head, peer: nil), peer: context.remoteAddress
+            )
+        } catch {
+            if error is AccessRefusal { authorizationFailures.increment() }
+            throw RegistryFailure(error, logger: context.logger, path: request.uri.path, isRegistryAPI: false)
+        }
+    }
+
     private func finish(_ response: Response) -> Response {
         var response = response
         response.headers[.dockerDistributionAPIVersion] = "registry/2.0"
@@ -75,7 +96,12 @@ public struct RegistryMiddleware: RouterMiddleware {
         }
         switch (route, method) {
         case (.base, .get), (.base, .head):
-            return try JSONEncoding.response(EmptyObject())
+            // What GitLab's Rails side reads to tell a GitLab registry and its features.
+            var response = try JSONEncoding.response(EmptyObject())
+            response.headers[GitLabAPI.versionHeader] = version
+            response.headers[HTTPField.Name("Gitlab-Container-Registry-Features")!] = "tag_delete,gitlab_v1_api"
+            response.headers[HTTPField.Name("Gitlab-Container-Registry-Database-Enabled")!] = "true"
+            return response
         case (.catalog, .get), (.catalog, .head):
             return try await listings.catalog(request)
         case (.tags(let name), .get), (.tags(let name), .head):

@@ -25,10 +25,20 @@ public struct TokenAuthorizer: RegistryAuthorizer {
             source = query["mount"] != nil ? query["from"].map(String.init) : nil
         }
         let required = AccessRequirement.accesses(for: route, method: request.method, mountSource: source)
+        let claims = try await verify(required, request: request, origin: origin)
+        return try caller(claims, protection: Self.tagProtection(claims, route: route))
+    }
+
+    public func authorize(accesses: [ResourceAccess], request: Request, origin: String, peer: String?) async throws -> RegistryCaller {
+        caller(try await verify(accesses, request: request, origin: origin), protection: .none)
+    }
+
+    /// The token's claims when it grants `required`; otherwise 401 with a challenge.
+    private func verify(_ required: [ResourceAccess], request: Request, origin: String) async throws -> TokenClaims {
         let realm = controller.realm == nil ? origin + "/jwt/auth" : ""
         switch await controller.decide(authorization: request.headers[.authorization], required: required, requestRealm: realm) {
         case .allowed(let claims):
-            return try caller(claims, protection: Self.tagProtection(claims, route: route))
+            return claims
         case .challenge(let header, let reason):
             throw AccessRefusal(
                 error: RegistryError(.unauthorized, detail: reason),
