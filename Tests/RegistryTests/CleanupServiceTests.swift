@@ -10,6 +10,13 @@ import WharfTestSupport
 /// Policy runs over real stores: every combination of rules over 3,000 tags, dry runs equal to
 /// runs, resumption after a deadline, and what a run never touches.
 @Suite(.timeLimit(.minutes(5))) struct CleanupServiceTests {
+    /// Runs log every deletion at info: thousands of lines nobody reads.
+    static let quiet: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
+    }()
+
     static let now = 2_000_000_000.0
     static let day = 86_400.0
 
@@ -64,7 +71,7 @@ import WharfTestSupport
         for policy in Self.policies {
             let store = InMemoryMetadataStore()
             let pushed = try await Self.populate(store)
-            let service = CleanupService(metadata: store, logger: Logger(label: "test"))
+            let service = CleanupService(metadata: store, logger: Self.quiet)
             let dry = try await service.run(policy, now: Self.now, dryRun: true)
             let real = try await service.run(policy, now: Self.now, dryRun: false)
             #expect(dry.deleted == real.deleted, "dry run differs for \(CleanupService.describe(policy))")
@@ -85,7 +92,7 @@ import WharfTestSupport
         try await withTemporaryDirectory { directory in
             let store = try SQLiteMetadataStore(path: directory + "/metadata.sqlite")
             _ = try await Self.populate(store)
-            let service = CleanupService(metadata: store, logger: Logger(label: "test"))
+            let service = CleanupService(metadata: store, logger: Self.quiet)
             let policy = CleanupPolicy(project: "team/app", enabled: true, keepN: 10, olderThan: .week, nameRegex: ".*")
             let dry = try await service.run(policy, now: Self.now, dryRun: true)
             var first = try await service.run(policy, now: Self.now, dryRun: false, until: .now)
@@ -108,14 +115,14 @@ import WharfTestSupport
             let manifest = ManifestRecord(digest: DigestHasher.digest(Array(name.utf8)), mediaType: MediaType.ociManifest, size: 1, createdAt: 1)
             try await store.putManifest(manifest, references: .init(), in: repository, tag: try Tag(name))
         }
-        let service = CleanupService(metadata: store, logger: Logger(label: "test")) { project in
+        let service = CleanupService(metadata: store, logger: Self.quiet) { project in
             project == "team/app" ? ["^v\\d", "^release-", "(?=unusable)"] : []
         }
         let policy = CleanupPolicy(project: "team/app", enabled: true, keepN: nil, olderThan: nil, nameRegex: ".*")
         let report = try await service.run(policy, now: Self.now, dryRun: false)
         // The unusable pattern protects everything rather than nothing.
         #expect(report.deleted.isEmpty)
-        let lenient = CleanupService(metadata: store, logger: Logger(label: "test")) { _ in ["^v\\d", "^release-"] }
+        let lenient = CleanupService(metadata: store, logger: Self.quiet) { _ in ["^v\\d", "^release-"] }
         #expect(try await lenient.run(policy, now: Self.now, dryRun: false).deleted.map(\.record.tag.value) == ["dev-1"])
     }
 }
