@@ -62,10 +62,17 @@ public protocol IdentityStore: Sendable {
 }
 
 extension IdentityStore {
-    /// Every pattern of a project's tag rules, protected or immutable: what a cleanup policy
-    /// (which runs as nobody) leaves alone. None for a path that is no project.
-    public func tagPatterns(projectPath: String) async throws -> [String] {
-        guard let project = try await project(path: projectPath) else { return [] }
-        return try await tagProtectionRules(projectID: project.id).map(\.pattern)
+    /// Every pattern of the tag rules of the project a repository belongs to (the repository's
+    /// path or the nearest of its parents that is a project), protected or immutable: what a
+    /// cleanup policy, which runs as nobody, leaves alone. None outside every project.
+    public func tagPatterns(repository: String) async throws -> [String] {
+        var candidate = repository
+        while true {
+            if let project = try await project(path: candidate) {
+                return try await tagProtectionRules(projectID: project.id).map(\.pattern)
+            }
+            guard let slash = candidate.lastIndex(of: "/") else { return [] }
+            candidate = String(candidate[..<slash])
+        }
     }
 }

@@ -13,8 +13,10 @@ extension IdentityConformance {
             let immutable = try await store.createTagProtectionRule(projectID: app.id, pattern: "^release-", minimumPushLevel: nil, minimumDeleteLevel: nil)
             try require(immutable.isImmutable && !protected.isImmutable, "kinds")
             try require(try await store.tagProtectionRules(projectID: app.id) == [protected, immutable], "rules listed")
-            try require(try await store.tagPatterns(projectPath: "group/app") == ["^v", "^release-"], "patterns by path")
-            try require(try await store.tagPatterns(projectPath: "group/none").isEmpty, "patterns of no project")
+            try require(try await store.tagPatterns(repository: "group/app") == ["^v", "^release-"], "patterns of the project's repository")
+            try require(try await store.tagPatterns(repository: "group/app/web/x") == ["^v", "^release-"], "patterns below the project")
+            try require(try await store.tagPatterns(repository: "group/none").isEmpty, "patterns of no project")
+            try require(try await store.tagPatterns(repository: "group").isEmpty, "patterns of a group")
             try await requireRefusal("duplicate pattern", \.isConflict) {
                 _ = try await store.createTagProtectionRule(projectID: app.id, pattern: "^v", minimumPushLevel: nil, minimumDeleteLevel: nil)
             }

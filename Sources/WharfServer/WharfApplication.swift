@@ -209,11 +209,11 @@ public enum WharfApplication {
         )
     }
 
-    /// Where cleanup finds a project's tag rules: the identity store in the same database
+    /// Where cleanup finds the tag rules of a repository's project: the identity store in the same database
     /// (whether or not this process issues tokens, the rules are there when Wharf's identity is).
     static func protectedTags(_ database: SQLiteDatabase) -> @Sendable (String) async throws -> [String] {
         let store = SQLiteIdentityStore(database: database)
-        return { path in try await store.tagPatterns(projectPath: path) }
+        return { repository in try await store.tagPatterns(repository: repository) }
     }
 
     /// Whether this process collects garbage: a registry process, not read-only, `gc` on.

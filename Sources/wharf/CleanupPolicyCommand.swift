@@ -33,7 +33,7 @@ struct CleanupPolicyCommand: AsyncParsableCommand {
         let database = try options.database(try options.configuration())
         let identity = SQLiteIdentityStore(database: database)
         return CleanupService(metadata: SQLiteMetadataStore(database: database), logger: logger) { path in
-            try await identity.tagPatterns(projectPath: path)
+            try await identity.tagPatterns(repository: path)
         }
     }
 

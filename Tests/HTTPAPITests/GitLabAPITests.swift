@@ -48,6 +48,13 @@ import Testing
         #expect(decoded == "1970-01-01T00:00:05.000000Z|f")
     }
 
+    @Test func tagDeleteIsAdvertisedOnlyWhenDeletesAreEnabled() async throws {
+        try await TestRegistry.app(deleteEnabled: false).test(.router) { client in
+            let base = try await client.execute(uri: "/v2/", method: .get)
+            #expect(base.headers[HTTPField.Name("Gitlab-Container-Registry-Features")!] == "gitlab_v1_api")
+        }
+    }
+
     @Test func baseDetailsTagsAndSubRepositories() async throws {
         let metadata = InMemoryMetadataStore()
         try await TestRegistry.app(metadata: metadata).test(.router) { client in
@@ -57,6 +64,8 @@ import Testing
             let probe = try await client.execute(uri: "/gitlab/v1/", method: .get)
             #expect(probe.status == .ok && probe.headers[GitLabAPI.versionHeader] != nil)
             #expect(try await client.execute(uri: "/gitlab/v1", method: .get).status == .movedPermanently)
+            let redirect = try await client.execute(uri: "/gitlab/v1/repositories/team/app/tags/list?n=1", method: .get)
+            #expect(redirect.status == .movedPermanently && redirect.headers[.location] == "/gitlab/v1/repositories/team/app/tags/list/?n=1")
 
             let image = try await client.pushImage("team/app", tag: "v1")
             _ = try await client.putManifest("team/app", "v2", image.manifest)

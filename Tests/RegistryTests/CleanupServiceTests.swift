@@ -125,4 +125,17 @@ import WharfTestSupport
         let lenient = CleanupService(metadata: store, logger: Self.quiet) { _ in ["^v\\d", "^release-"] }
         #expect(try await lenient.run(policy, now: Self.now, dryRun: false).deleted.map(\.record.tag.value) == ["dev-1"])
     }
+
+    /// A policy set on a group asks for each repository's own project rules.
+    @Test func aGroupPolicyHonoursEachProjectsRules() async throws {
+        let store = InMemoryMetadataStore()
+        for name in ["team/app", "team/web"] {
+            let manifest = ManifestRecord(digest: DigestHasher.digest(Array(name.utf8)), mediaType: MediaType.ociManifest, size: 1, createdAt: 1)
+            try await store.putManifest(manifest, references: .init(), in: try RepositoryName(name), tags: [try Tag("v1"), try Tag("dev")])
+        }
+        let service = CleanupService(metadata: store, logger: Self.quiet) { repository in repository.hasPrefix("team/app") ? ["^v"] : [] }
+        let policy = CleanupPolicy(project: "team", enabled: true, keepN: nil, olderThan: nil, nameRegex: ".*")
+        let deleted = try await service.run(policy, now: Self.now, dryRun: true).deleted.map { "\($0.repository):\($0.record.tag)" }
+        #expect(deleted == ["team/app:dev", "team/web:dev", "team/web:v1"])
+    }
 }

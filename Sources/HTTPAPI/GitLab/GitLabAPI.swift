@@ -19,7 +19,10 @@ struct GitLabAPI: Sendable {
 
     func respond(_ route: GitLabRoute, request: Request, origin: String, peer: String?) async throws -> Response {
         guard request.method == .get || request.method == .head else {
-            if case .repository = route, request.method == .patch {
+            if case .repository(let name) = route, request.method == .patch {
+                // Authorised as GitLab's registry authorises a rename, then refused.
+                let accesses = [ResourceAccess.repository(name.value, "pull"), .repository(name.value, "push"), .repository(name.value + "/*", "pull")]
+                _ = try await authorizer.authorize(accesses: accesses, request: request, origin: origin, peer: peer)
                 throw RegistryError(.notImplemented, detail: "renaming repositories is not supported by this registry")
             }
             throw RegistryError(.unsupported, detail: "\(request.method) is not supported here; allowed: GET, HEAD")
@@ -27,7 +30,8 @@ struct GitLabAPI: Sendable {
         let query = request.uri.queryParameters
         switch route {
         case .redirect(let location):
-            return Response(status: .movedPermanently, headers: [.location: location, Self.versionHeader: version])
+            let target = request.uri.query.map { location + "?" + $0 } ?? location
+            return Response(status: .movedPermanently, headers: [.location: target, Self.versionHeader: version])
         case .base:
             _ = try await authorizer.authorize(accesses: [], request: request, origin: origin, peer: peer)
             return try json(EmptyObject())

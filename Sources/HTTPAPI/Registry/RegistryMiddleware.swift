@@ -99,7 +99,8 @@ public struct RegistryMiddleware: RouterMiddleware {
             // What GitLab's Rails side reads to tell a GitLab registry and its features.
             var response = try JSONEncoding.response(EmptyObject())
             response.headers[GitLabAPI.versionHeader] = version
-            response.headers[HTTPField.Name("Gitlab-Container-Registry-Features")!] = "tag_delete,gitlab_v1_api"
+            let features = services.options.deleteEnabled ? "tag_delete,gitlab_v1_api" : "gitlab_v1_api"
+            response.headers[HTTPField.Name("Gitlab-Container-Registry-Features")!] = features
             response.headers[HTTPField.Name("Gitlab-Container-Registry-Database-Enabled")!] = "true"
             return response
         case (.catalog, .get), (.catalog, .head):

@@ -26,7 +26,9 @@ public struct TokenAuthorizer: RegistryAuthorizer {
         }
         let required = AccessRequirement.accesses(for: route, method: request.method, mountSource: source)
         let claims = try await verify(required, request: request, origin: origin)
-        return try caller(claims, protection: Self.tagProtection(claims, route: route))
+        // Only writes of manifests consult the patterns: a pull never fails on them.
+        let writes = request.method == .put || request.method == .delete
+        return try caller(claims, protection: writes ? Self.tagProtection(claims, route: route) : .none)
     }
 
     public func authorize(accesses: [ResourceAccess], request: Request, origin: String, peer: String?) async throws -> RegistryCaller {
@@ -54,9 +56,13 @@ public struct TokenAuthorizer: RegistryAuthorizer {
     static func tagProtection(_ claims: TokenClaims, route: RegistryRoute) throws(RegistryError) -> TagProtection {
         guard case .manifest(let name, _) = route else { return .none }
         let metas = claims.access.filter { $0.type == "repository" && $0.name == name.value }.compactMap(\.meta)
-        let push = metas.flatMap { $0.tagDenyAccessPatterns?.push ?? [] }
-        let delete = metas.flatMap { $0.tagDenyAccessPatterns?.delete ?? [] }
-        let immutable = metas.flatMap { $0.tagImmutablePatterns ?? [] }
+        func unique(_ patterns: [String]) -> [String] {
+            var seen = Set<String>()
+            return patterns.filter { seen.insert($0).inserted }
+        }
+        let push = unique(metas.flatMap { $0.tagDenyAccessPatterns?.push ?? [] })
+        let delete = unique(metas.flatMap { $0.tagDenyAccessPatterns?.delete ?? [] })
+        let immutable = unique(metas.flatMap { $0.tagImmutablePatterns ?? [] })
         guard !(push.isEmpty && delete.isEmpty && immutable.isEmpty) else { return .none }
         return try TagProtection(denyPush: push, denyDelete: delete, immutable: immutable)
     }

@@ -21,4 +21,16 @@ struct TagPatternClass: Equatable, Sendable {
     }
 
     var inverted: TagPatternClass { TagPatternClass(ranges, negated: !negated) }
+
+    /// The class with each ASCII letter's other case added (`(?i)`).
+    var caseFolded: TagPatternClass {
+        var folded = ranges
+        for range in ranges {
+            for (from, to) in [(UInt32(65)...90, Int64(32)), (UInt32(97)...122, Int64(-32))] {
+                let low = max(range.lowerBound, from.lowerBound), high = min(range.upperBound, from.upperBound)
+                if low <= high { folded.append(UInt32(Int64(low) + to)...UInt32(Int64(high) + to)) }
+            }
+        }
+        return TagPatternClass(folded, negated: negated)
+    }
 }

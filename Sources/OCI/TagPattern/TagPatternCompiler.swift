@@ -43,6 +43,11 @@ struct TagPatternCompiler {
             }
             for jump in jumps { program[jump] = .jump(program.count) }
         case .repetition(let inner, let min, let max):
+            // A part that compiles to nothing (`()`, `a{0}`) is the same repeated any number of times.
+            let before = program.count
+            guard emit(inner) else { return false }
+            if program.count == before { return true }
+            program.removeSubrange(before...)
             for _ in 0..<min where !emit(inner) { return false }
             if let max {
                 // Each optional copy may be skipped to the end of all of them.

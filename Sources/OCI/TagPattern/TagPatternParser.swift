@@ -10,13 +10,33 @@ struct TagPatternParser {
     private let scalars: [Unicode.Scalar]
     private var position = 0
     private var depth = 0
+    /// `(?i)`: letters match either case from here to the end of the group.
+    private var caseInsensitive = false
 
     static func parse(_ pattern: String) throws(TagPatternError) -> TagPatternSyntax {
         var parser = TagPatternParser(source: pattern)
         guard pattern.unicodeScalars.count <= maxLength else { throw parser.failure("longer than \(maxLength) characters") }
         let syntax = try parser.alternation()
         guard parser.position == parser.scalars.count else { throw parser.failure("unmatched ')' at \(parser.position + 1)") }
+        // RE2's rule: nested counted repetitions multiply, and their product is at most 1,000
+        // (`((a{1000}){1000})` would be a million copies, and empty ones never fill a program).
+        guard repetitionProduct(syntax) <= maxCount else {
+            throw parser.failure("bad repetition operator: nested repetition counts multiply past \(maxCount)")
+        }
         return syntax
+    }
+
+    /// The largest product of counts along any nesting of repetitions (unbounded ones count
+    /// their minimum, at least 1).
+    static func repetitionProduct(_ syntax: TagPatternSyntax) -> Int {
+        switch syntax {
+        case .repetition(let inner, let min, let max):
+            return Swift.min(maxCount + 1, Swift.max(1, max ?? min) * repetitionProduct(inner))
+        case .sequence(let items), .alternation(let items):
+            return items.map(repetitionProduct).max() ?? 1
+        case .empty, .character, .startOfText, .endOfText:
+            return 1
+        }
     }
 
     private init(source: String) {
@@ -60,6 +80,12 @@ struct TagPatternParser {
     }
 
     private mutating func atom() throws(TagPatternError) -> TagPatternSyntax {
+        let syntax = try plainAtom()
+        if caseInsensitive, case .character(let set) = syntax { return .character(set.caseFolded) }
+        return syntax
+    }
+
+    private mutating func plainAtom() throws(TagPatternError) -> TagPatternSyntax {
         let start = position
         guard let scalar = take() else { throw failure("ends early") }
         switch scalar {
@@ -78,10 +104,33 @@ struct TagPatternParser {
 
     private mutating func group() throws(TagPatternError) -> TagPatternSyntax {
         let start = position
+        let outerFlags = caseInsensitive
         if next == "?" {
             position += 1
             switch take() {
             case ":": break
+            case let flag? where "imsU-".unicodeScalars.contains(flag):
+                // RE2's flags: i (either case) is what changes matching tags; m, s and U only
+                // matter for newlines or for where a match ends, so they are accepted as such.
+                var scalar: Unicode.Scalar? = flag
+                var on = true
+                var setting = caseInsensitive
+                while let current = scalar, current != ")" && current != ":" {
+                    switch current {
+                    case "-": on = false
+                    case "i": setting = on
+                    case "m", "s", "U": break
+                    default: throw failure("unsupported group flag \(current) at \(position)")
+                    }
+                    scalar = take()
+                }
+                guard let end = scalar else { throw failure("missing ')' for the flags at \(start)") }
+                if end == ")" {
+                    // `(?i)` applies to the rest of the enclosing group: keep it past this one.
+                    caseInsensitive = setting
+                    return .empty
+                }
+                caseInsensitive = setting
             case "P" where next == "<", "<" where next != "=" && next != "!":
                 if scalars[position - 1] == "P" { position += 1 }
                 while let scalar = take(), scalar != ">" {}
@@ -94,6 +143,8 @@ struct TagPatternParser {
         let inner = try alternation()
         depth -= 1
         guard take() == ")" else { throw failure("missing ')' for the group at \(start)") }
+        // Flags set inside the group (`(?i:...)`, or `(?i)` within it) end with it.
+        caseInsensitive = outerFlags
         return inner
     }
 
@@ -146,13 +197,52 @@ struct TagPatternParser {
         case "r": return .literal("\r")
         case "f": return .literal("\u{0C}")
         case "v": return .literal("\u{0B}")
-        case "A", "z" where !inClass: return nil
+        case "A" where !inClass, "z" where !inClass: return nil
+        case "x":
+            // `\xHH` or `\x{H...}`.
+            var hex = ""
+            if next == "{" {
+                position += 1
+                while let scalar = take(), scalar != "}" { hex.unicodeScalars.append(scalar) }
+            } else {
+                for _ in 0..<2 { if let scalar = take() { hex.unicodeScalars.append(scalar) } }
+            }
+            guard let value = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(value) else {
+                throw failure("bad \\x escape at \(position)")
+            }
+            return .literal(scalar)
         case "1"..."9": throw failure("backreference \\\(scalar) is not supported: RE2 syntax has none")
         default:
             guard !scalar.properties.isAlphabetic, !("0"..."9").contains(scalar) else {
                 throw failure("unsupported escape \\\(scalar) at \(position - 1)")
             }
             return .literal(scalar)
+        }
+    }
+
+    /// `[:name:]` inside a class, after its `[`: RE2's ASCII classes.
+    private mutating func posixClass() throws(TagPatternError) -> [ClosedRange<UInt32>] {
+        let start = position
+        position += 1
+        var name = ""
+        while let scalar = take(), scalar != ":" { name.unicodeScalars.append(scalar) }
+        guard take() == "]" else { throw failure("missing ':]' for the class at \(start)") }
+        switch name {
+        case "alnum": return [48...57, 65...90, 97...122]
+        case "alpha": return [65...90, 97...122]
+        case "ascii": return [0...127]
+        case "blank": return [9...9, 32...32]
+        case "cntrl": return [0...31, 127...127]
+        case "digit": return [48...57]
+        case "graph": return [33...126]
+        case "lower": return [97...122]
+        case "print": return [32...126]
+        case "punct": return [33...47, 58...64, 91...96, 123...126]
+        case "space": return [9...13, 32...32]
+        case "upper": return [65...90]
+        case "word": return [48...57, 65...90, 95...95, 97...122]
+        case "xdigit": return [48...57, 65...70, 97...102]
+        default: throw failure("unknown class [:\(name):] at \(start)")
         }
     }
 
@@ -180,7 +270,8 @@ struct TagPatternParser {
                 }
                 low = escaped.ranges[0].lowerBound
             } else if scalar == "[" && next == ":" {
-                throw failure("POSIX classes like [:alpha:] are not supported (at \(position)): use ranges")
+                ranges += try posixClass()
+                continue
             } else {
                 low = scalar.value
             }

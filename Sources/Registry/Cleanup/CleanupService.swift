@@ -9,8 +9,9 @@ import OCI
 public struct CleanupService: Sendable {
     let metadata: any MetadataStore
     let logger: Logger
-    /// The patterns of a project's protected and immutable tags (the identity's rules), which
-    /// a run, acting for nobody, leaves alone as GitLab's does.
+    /// The patterns of the protected and immutable tags of the project a repository belongs to
+    /// (the identity's rules), which a run, acting for nobody, leaves alone as GitLab's does;
+    /// asked per repository, so a policy set on a group or a sub-path honours each project's rules.
     let protectedTags: (@Sendable (String) async throws -> [String])?
     static let repositoryPage = 100
     static let tagPage = 1000
@@ -44,16 +45,6 @@ public struct CleanupService: Sendable {
         protected: [TagPattern] = []
     ) async throws -> CleanupReport {
         let rules = try CleanupRules(policy)
-        var protected = protected
-        for pattern in try await protectedTags?(policy.project) ?? [] {
-            // A rule the identity store holds was checked when it was made; one that does not
-            // compile protects every tag rather than none.
-            if let compiled = try? TagPattern(pattern, wholeName: false) {
-                protected.append(compiled)
-            } else {
-                protected.append(try TagPattern("", wholeName: false))
-            }
-        }
         var report = CleanupReport(project: policy.project, dryRun: dryRun)
         var after = cursor
         while true {
@@ -62,7 +53,8 @@ public struct CleanupService: Sendable {
                 let tags = try await allTags(of: repository)
                 report.repositories += 1
                 report.tagsSeen += tags.count
-                for record in rules.tagsToDelete(tags, now: now, protected: protected) {
+                let guarded = protected + (try await rulesProtecting(repository))
+                for record in rules.tagsToDelete(tags, now: now, protected: guarded) {
                     let deletion = CleanupDeletion(repository: repository, record: record)
                     if dryRun {
                         report.deleted.append(deletion)
@@ -88,6 +80,20 @@ public struct CleanupService: Sendable {
             }
             if page.count < Self.repositoryPage { return report }
         }
+    }
+
+    /// The identity's patterns for the repository's project. A rule the identity store holds was
+    /// checked when it was made; one that does not compile here protects every tag, not none.
+    private func rulesProtecting(_ repository: RepositoryName) async throws -> [TagPattern] {
+        var patterns: [TagPattern] = []
+        for pattern in try await protectedTags?(repository.value) ?? [] {
+            if let compiled = try? TagPattern(pattern, wholeName: false) {
+                patterns.append(compiled)
+            } else {
+                patterns.append(try TagPattern("", wholeName: false))
+            }
+        }
+        return patterns
     }
 
     /// Every tag of the repository: the rules need all of them at once.
