@@ -33,7 +33,11 @@ extension InMemoryMetadataStore {
     }
 
     public func setCleanupPolicy(_ policy: CleanupPolicy) async throws {
-        state.withLockedValue { $0.cleanupPolicies[policy.project] = policy }
+        state.withLockedValue { state in
+            var stored = policy
+            stored.revision = (state.cleanupPolicies[policy.project]?.revision ?? 0) + 1
+            state.cleanupPolicies[policy.project] = stored
+        }
     }
 
     public func dueCleanupPolicies(at now: Double, limit: Int) async throws -> [CleanupPolicy] {
@@ -45,10 +49,12 @@ extension InMemoryMetadataStore {
         }
     }
 
-    public func recordCleanupProgress(project: String, cursor: String?, nextRunAt: Double?) async throws {
+    public func recordCleanupProgress(project: String, revision: Int64, cursor: String?, nextRunAt: Double?) async throws -> Bool {
         state.withLockedValue { state in
+            guard state.cleanupPolicies[project]?.revision == revision else { return false }
             state.cleanupPolicies[project]?.cursor = cursor
             state.cleanupPolicies[project]?.nextRunAt = nextRunAt
+            return true
         }
     }
 }

@@ -135,15 +135,16 @@ public protocol MetadataStore: Sendable {
 
     func cleanupPolicy(for project: String) async throws -> CleanupPolicy?
 
-    /// Stores (or replaces) a project's policy.
+    /// Stores (or replaces) a project's policy, one revision after the stored one.
     func setCleanupPolicy(_ policy: CleanupPolicy) async throws
 
     /// Enabled policies whose next run is at or before `now`, soonest first.
     func dueCleanupPolicies(at now: Double, limit: Int) async throws -> [CleanupPolicy]
 
     /// Where a run of the project's policy stopped (`cursor`, nil when it finished) and when
-    /// the next one is due.
-    func recordCleanupProgress(project: String, cursor: String?, nextRunAt: Double?) async throws
+    /// the next one is due; nothing when the policy is no longer at `revision`. False then.
+    @discardableResult
+    func recordCleanupProgress(project: String, revision: Int64, cursor: String?, nextRunAt: Double?) async throws -> Bool
 
     // MARK: GitLab's registry API
 

@@ -63,15 +63,30 @@ extension MetadataConformance {
             try await store.setCleanupPolicy(policy)
             try await store.setCleanupPolicy(CleanupPolicy(project: "team/off", enabled: false, nextRunAt: 0))
             try await store.setCleanupPolicy(CleanupPolicy(project: "team/later", enabled: true, keepN: nil, olderThan: nil, nextRunAt: 5000))
-            try require(try await store.cleanupPolicy(for: "team/app") == policy, "the policy read back differs")
+            var firstRevision = policy
+            firstRevision.revision = 1
+            try require(try await store.cleanupPolicy(for: "team/app") == firstRevision, "the policy read back differs")
             try require(try await store.dueCleanupPolicies(at: 999, limit: 10).isEmpty, "due before its time")
             try require(try await store.dueCleanupPolicies(at: 1000, limit: 10).map(\.project) == ["team/app"], "due at its time")
             try require(
                 try await store.dueCleanupPolicies(at: 9999, limit: 10).map(\.project) == ["team/app", "team/later"], "due, soonest first"
             )
-            try await store.recordCleanupProgress(project: "team/app", cursor: "team/app/web", nextRunAt: 2000)
+            let revision = try await store.cleanupPolicy(for: "team/app")?.revision ?? -1
+            try require(try await store.recordCleanupProgress(project: "team/app", revision: revision, cursor: "team/app/web", nextRunAt: 2000), "not recorded")
             let progressed = try await store.cleanupPolicy(for: "team/app")
             try require(progressed?.cursor == "team/app/web" && progressed?.nextRunAt == 2000, "progress: \(String(describing: progressed))")
+            // An edit while a run went on: the run's progress is not recorded over it.
+            guard var edited = progressed else { throw MetadataConformanceFailure(description: "the policy is gone") }
+            edited.keepN = 1
+            edited.nextRunAt = 9000
+            edited.cursor = nil
+            try await store.setCleanupPolicy(edited)
+            try require(
+                !(try await store.recordCleanupProgress(project: "team/app", revision: revision, cursor: "team/app/x", nextRunAt: 3000)),
+                "a stale run's progress was recorded"
+            )
+            let kept = try await store.cleanupPolicy(for: "team/app")
+            try require(kept?.nextRunAt == 9000 && kept?.cursor == nil && kept?.revision == revision + 1, "the edit was overwritten: \(String(describing: kept))")
             try require(try await store.cleanupPolicy(for: "team/later")?.keepN == nil, "keep_n nil read back as a number")
         },
     ]

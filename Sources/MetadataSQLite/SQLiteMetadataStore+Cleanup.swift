@@ -59,10 +59,11 @@ extension SQLiteMetadataStore {
         try await database.write { db in
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO cleanup_policies (\(Self.policyColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO cleanup_policies (\(Self.policyColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
                     ON CONFLICT (project) DO UPDATE SET enabled = excluded.enabled, cadence = excluded.cadence,
                         keep_n = excluded.keep_n, older_than = excluded.older_than, name_regex = excluded.name_regex,
-                        name_regex_keep = excluded.name_regex_keep, next_run_at = excluded.next_run_at, cursor = excluded.cursor
+                        name_regex_keep = excluded.name_regex_keep, next_run_at = excluded.next_run_at, cursor = excluded.cursor,
+                        revision = cleanup_policies.revision + 1
                     """
             ).execute(arguments: [
                 policy.project, policy.enabled, policy.cadence.rawValue, policy.keepN, policy.olderThan?.rawValue, policy.nameRegex,
@@ -85,21 +86,24 @@ extension SQLiteMetadataStore {
         }
     }
 
-    public func recordCleanupProgress(project: String, cursor: String?, nextRunAt: Double?) async throws {
+    public func recordCleanupProgress(project: String, revision: Int64, cursor: String?, nextRunAt: Double?) async throws -> Bool {
         try await database.write { db in
-            try db.cachedStatement(sql: "UPDATE cleanup_policies SET cursor = ?, next_run_at = ? WHERE project = ?")
-                .execute(arguments: [cursor, nextRunAt, project])
+            try db.cachedStatement(sql: "UPDATE cleanup_policies SET cursor = ?, next_run_at = ? WHERE project = ? AND revision = ?")
+                .execute(arguments: [cursor, nextRunAt, project, revision])
+            return db.changesCount > 0
         }
     }
 
-    static let policyColumns = "project, enabled, cadence, keep_n, older_than, name_regex, name_regex_keep, next_run_at, cursor"
+    static let policyColumns = "project, enabled, cadence, keep_n, older_than, name_regex, name_regex_keep, next_run_at, cursor, revision"
 
     /// A stored policy; values a newer Wharf wrote and this one does not know fall back to defaults.
     static func cleanupPolicy(_ row: Row) -> CleanupPolicy {
-        CleanupPolicy(
+        var policy = CleanupPolicy(
             project: row[0], enabled: row[1], cadence: CleanupCadence(rawValue: row[2]) ?? .daily, keepN: row[3],
             olderThan: (row[4] as String?).flatMap(CleanupAge.init(rawValue:)), nameRegex: row[5], nameRegexKeep: row[6],
             nextRunAt: row[7], cursor: row[8]
         )
+        policy.revision = row[9]
+        return policy
     }
 }

@@ -246,6 +246,10 @@ enum SQLiteSchema {
                     """
             )
         }
+        // A cleanup run records its progress only against the policy's revision it ran.
+        migrator.registerMigration("v9-cleanup-revisions") { db in
+            try db.execute(sql: "ALTER TABLE cleanup_policies ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metadata
 import Metrics
+import OCI
 import Registry
 import ServiceLifecycle
 
@@ -45,7 +46,8 @@ struct CleanupScheduler: Service {
                 runs.increment()
                 deletedTags.increment(by: report.deleted.count)
                 let next = report.finished ? now + policy.cadence.seconds : now
-                try await metadata.recordCleanupProgress(project: policy.project, cursor: report.cursor, nextRunAt: next)
+                // Not recorded when the policy was edited meanwhile: the edit's schedule stands.
+                try await metadata.recordCleanupProgress(project: policy.project, revision: policy.revision, cursor: report.cursor, nextRunAt: next)
                 logger.info(
                     report.finished ? "cleanup policy ran" : "cleanup policy stopped at its time limit; it resumes next",
                     metadata: [
@@ -53,11 +55,17 @@ struct CleanupScheduler: Service {
                         "deleted": "\(report.deleted.count)", "kept as pushed again": "\(report.skipped)",
                     ]
                 )
+            } catch let error as TagPatternError {
+                failures.increment()
+                logger.error("cleanup policy cannot run", metadata: ["project": "\(policy.project)", "error": "\(error)"])
+                // A pattern this version refuses fails the same way every time: wait a cadence.
+                _ = try? await metadata.recordCleanupProgress(
+                    project: policy.project, revision: policy.revision, cursor: policy.cursor, nextRunAt: now + policy.cadence.seconds
+                )
             } catch {
                 failures.increment()
-                logger.error("cleanup policy failed", metadata: ["project": "\(policy.project)", "error": "\(error)"])
-                // A policy that cannot run (a pattern this version refuses) waits a cadence, not a tick.
-                try? await metadata.recordCleanupProgress(project: policy.project, cursor: policy.cursor, nextRunAt: now + policy.cadence.seconds)
+                // The database or storage failed: the policy stays due and runs again next tick.
+                logger.error("cleanup policy failed; it runs again at the next tick", metadata: ["project": "\(policy.project)", "error": "\(error)"])
             }
             if ContinuousClock.now >= deadline { return }
         }

@@ -19,6 +19,9 @@ public struct CleanupPolicy: Sendable, Equatable {
     public var nextRunAt: Double?
     /// The last repository an unfinished run completed: the next run resumes after it.
     public var cursor: String?
+    /// Counts the times the policy was set: a run records its progress only against the
+    /// revision it ran, so a run started before an edit cannot overwrite the edit's schedule.
+    public var revision: Int64 = 0
 
     /// GitLab's defaults for a new policy (off).
     public init(
