@@ -103,6 +103,9 @@ import Testing
             let subs = try #require(try json(try await client.execute(uri: "/gitlab/v1/repository-paths/team/repositories/list/", method: .get)) as? [[String: Any]])
             #expect(subs.map { $0["path"] as? String } == ["team/app", "team/app/web"])
             #expect(try await client.execute(uri: "/gitlab/v1/repository-paths/none/repositories/list/", method: .get).status == .notFound)
+            // Whether the namespace holds anything else is not told about a path that holds nothing.
+            #expect(try await client.execute(uri: "/gitlab/v1/repository-paths/team/nothing/repositories/list/", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/gitlab/v1/repositories/team/nothing/?size=self_with_descendants", method: .get).status == .notFound)
             let rename = try await client.execute(uri: "/gitlab/v1/repositories/team/app/", method: .patch, body: bytes(#"{"name":"x"}"#))
             #expect(rename.status == .notImplemented && errorCode(rename) == "NOT_IMPLEMENTED")
         }

@@ -84,10 +84,10 @@ struct GitLabAPI: Sendable {
         if size == "self" { bytes = details?.bytes }
         if size == "self_with_descendants" { bytes = try await quotas.usage(QuotaPath(name.value)).stored }
         guard let details else {
-            // GitLab answers for a path with descendants but no repository of its own when its
-            // top-level namespace exists.
-            let namespace = String(name.components[0])
-            guard size == "self_with_descendants", try await !metadata.repositories(under: namespace, after: nil, limit: 1).isEmpty else {
+            // GitLab answers for a path with descendants but no repository of its own. Whether
+            // anything exists is asked of the path itself, which the caller may read, never of
+            // the namespace around it, which it may not.
+            guard size == "self_with_descendants", try await !metadata.repositories(under: name.value, after: nil, limit: 1).isEmpty else {
                 throw RegistryError(.nameUnknown, detail: "repository \(name) is not known")
             }
             return try json(RepositoryView(name: last, path: name.value, sizeBytes: bytes, sizePrecision: "default", createdAt: nil, lastPublishedAt: nil))
@@ -172,9 +172,10 @@ struct GitLabAPI: Sendable {
     private func subRepositories(_ name: RepositoryName, request: Request) async throws -> Response {
         let query = request.uri.queryParameters
         let limit = try Self.pageSize(query["n"].map(String.init))
-        let namespace = String(name.components[0])
-        guard try await !metadata.repositories(under: namespace, after: nil, limit: 1).isEmpty else {
-            throw RegistryError(.nameUnknown, detail: "namespace \(namespace) is not known")
+        // Known when something exists at or below the path the caller may read (GitLab asks
+        // about the top-level namespace, which would tell a caller about projects it may not read).
+        guard try await !metadata.repositories(under: name.value, after: nil, limit: 1).isEmpty else {
+            throw RegistryError(.nameUnknown, detail: "nothing is known under \(name)")
         }
         let repositories = try await metadata.taggedRepositories(under: name.value, after: query["last"].map(String.init), limit: limit)
         var views: [SubRepositoryView] = []
