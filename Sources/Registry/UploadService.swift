@@ -62,12 +62,12 @@ public struct UploadService: Sendable {
     ) async throws -> UploadStatus where Body.Element == ByteBuffer {
         let record = try await session(id, in: repository)
         return try await withState(id, in: repository) { state in
-            let writer = try await receive(
+            let (writer, held) = try await receive(
                 body, into: record, state: &state, contentRange: contentRange, contentLength: contentLength, digest: nil
             )
             try await writer.close()
             // A streamed chunk reserved a step ahead: the upload holds what it wrote, no more.
-            if try await limitsApply() { try await metadata.trimReservation(id, to: state.offset) }
+            if let held, held > state.offset { try await metadata.trimReservation(id, to: state.offset) }
             return state.status
         }
     }
@@ -86,16 +86,17 @@ public struct UploadService: Sendable {
                 // and the last chunk as it streams.
                 state.alsoHash(try await hashStored(id, in: repository, bytes: state.offset, algorithm: digest.algorithm))
             }
-            let writer = try await receive(
+            let (writer, held) = try await receive(
                 body, into: record, state: &state, contentRange: contentRange, contentLength: contentLength, digest: digest
             )
             do {
                 try await verify(state, claimed: digest, path: RegistryLayout.uploadData(id, in: repository))
-                // Reserved as the bytes came, unless a limit was set after they did: the commit
-                // must not take a path past its limit either way.
-                if try await limitsApply() {
-                    _ = try await reserve(id, ask: state.offset, atLeast: state.offset, digest: digest)
-                }
+                // Reserved as the bytes came, unless a limit was set after they did (or earlier
+                // chunks came before any limit): the commit must not take a path past its limit
+                // either way. The commit checks once more in its own transaction.
+                let covered: Bool
+                if let held { covered = held >= state.offset } else { covered = !(try await limitsApply()) }
+                if !covered { _ = try await reserve(id, ask: state.offset, atLeast: state.offset, digest: digest) }
             } catch let error as RegistryError where error.code == .digestInvalid {
                 // The spec's rule: a wrong digest ends the upload and stores nothing.
                 try? await writer.cancel()
@@ -221,11 +222,12 @@ public struct UploadService: Sendable {
 
     /// Checks the chunk's range, opens the upload file for appending and streams the body into
     /// it, reserving against the storage limits ahead of the bytes when any limit is set.
-    /// Returns the open writer; closes it when receiving fails.
+    /// Returns the open writer and what the upload holds (nil: no limit was set); closes the
+    /// writer when receiving fails.
     private func receive<Body: AsyncSequence>(
         _ body: Body, into record: UploadRecord, state: inout UploadState, contentRange: ContentRange?,
         contentLength: Int64?, digest: Digest?
-    ) async throws -> any StorageWriter where Body.Element == ByteBuffer {
+    ) async throws -> (writer: any StorageWriter, held: Int64?) where Body.Element == ByteBuffer {
         let expected = try state.expectedChunkLength(contentRange: contentRange, contentLength: contentLength)
         let announcedEnd = expected.map { UploadReservation.sum(state.offset, $0) }
         var plan = try await limitsApply() ? UploadReservation(held: record.reserved, announcedEnd: announcedEnd) : nil
@@ -242,7 +244,7 @@ public struct UploadService: Sendable {
                 try? await writer.close()
                 throw error
             }
-            return writer
+            return (writer, plan?.held)
         } catch {
             // What the request reserved beyond the bytes it wrote goes back at once.
             if plan != nil { try? await metadata.trimReservation(record.id, to: state.offset) }
