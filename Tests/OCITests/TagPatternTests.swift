@@ -46,7 +46,7 @@ import Testing
         ("(?=a)", "lookaround"), ("(?<!a)b", "lookaround"), ("(a)\\1", "backreference"), ("\\q", "unsupported escape"),
         ("[z-a]", "bad range"), ("a{5,2}", "bad repetition count"), ("a{1001}", "bad repetition count"), ("[[:nope:]]", "unknown class"),
         ("(?x)a", "unsupported group flag"), ("((((((((((a{1000}){1000})))))))))", "multiply"), ("\\", "trailing backslash"),
-        ("((((){1000}){1000}){1000}){1000}", "multiply"), ("(a{999}){2}", "multiply"), ("\\xZZ", "bad \\x escape"),
+        ("((((){1000}){1000}){1000}){1000}", "multiply"), ("{5}a", "missing argument"), ("[\\d-z]", "bad character class range"), ("(a{999}){2}", "multiply"), ("\\xZZ", "bad \\x escape"),
     ])
     func badPatternsAreRefusedWithTheReason(_ pattern: String, _ reason: String) {
         #expect {

@@ -98,6 +98,12 @@ struct TagPatternParser {
             if let set = try escape(inClass: false) { return .character(set) }
             return scalars[start + 1] == "A" ? .startOfText : .endOfText
         case "*", "+", "?": throw failure("missing argument to repetition operator '\(scalar)' at \(start + 1)")
+        case "{":
+            // A count with nothing before it is refused as RE2 refuses it; any other `{` is a literal.
+            position = start
+            if try quantifier() != nil { throw failure("missing argument to repetition operator '{' at \(start + 1)") }
+            position = start + 1
+            return .character(.literal(scalar))
         default: return .character(.literal(scalar))
         }
     }
@@ -265,6 +271,10 @@ struct TagPatternParser {
                     throw failure("negated classes inside [...] are not supported (at \(position - 1))")
                 }
                 guard escaped.ranges.count == 1, escaped.ranges[0].count == 1 else {
+                    // `[\d-z]`: a class cannot start a range (RE2: bad character class range).
+                    if next == "-", position + 1 < scalars.count, scalars[position + 1] != "]" {
+                        throw failure("bad character class range at \(position)")
+                    }
                     ranges += escaped.ranges
                     continue
                 }
