@@ -103,7 +103,7 @@ def sweep(wharf, work, label, count, size):
     return distribution_seconds, wharf_seconds, rm_seconds
 
 
-def sweep_s3(wharf, work, count, with_distribution=True):
+def sweep_s3(wharf, work, count, with_distribution=True, size=1024):
     """The sweep with both registries' blobs in radosgw (one bucket each, the same objects);
     returns (seconds for Distribution, or None without it, for Wharf)."""
     import concurrent.futures
@@ -115,7 +115,7 @@ def sweep_s3(wharf, work, count, with_distribution=True):
         s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=ACCESS_KEY,
                           aws_secret_access_key=SECRET_KEY)
         source = f"{work}/s3-source"
-        kept = distribution_root(source, count, 1024)
+        kept = distribution_root(source, count, size)
         files = [os.path.join(directory, name) for directory, _, names in os.walk(source) for name in names]
         for bucket in ("distribution", "wharf") if with_distribution else ("wharf",):
             s3.create_bucket(Bucket=bucket)
@@ -248,6 +248,7 @@ def main():
     parser.add_argument("--s3", type=int, default=10_000, help="blobs for the sweep on radosgw (0: skip)")
     parser.add_argument("--skip-push", action="store_true")
     parser.add_argument("--s3-wharf-only", action="store_true", help="radosgw: Wharf's sweep alone (Distribution's takes hours at 100,000)")
+    parser.add_argument("--s3-kib", type=int, default=1, help="size of the blobs of the radosgw sweep")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="wharf-gc-bench-")
     rows = []
@@ -264,8 +265,8 @@ def main():
                 print(f"{what}: Distribution {distribution:.2f} s, Wharf {wharf:.2f} s, rm -rf {rm:.2f} s", flush=True)
 
         if args.s3 > 0:
-            distribution, wharf = sweep_s3(args.wharf, work, args.s3, with_distribution=not args.s3_wharf_only)
-            what = f"{args.s3} unreferenced blobs of 1 KiB in radosgw"
+            distribution, wharf = sweep_s3(args.wharf, work, args.s3, with_distribution=not args.s3_wharf_only, size=args.s3_kib * 1024)
+            what = f"{args.s3} unreferenced blobs of {args.s3_kib} KiB in radosgw"
             if distribution is None:
                 print(f"{what}: Wharf {wharf:.2f} s ({args.s3 / wharf:.1f} blobs/s)", flush=True)
             else:
