@@ -211,7 +211,7 @@ public enum WharfApplication {
 
     /// Where cleanup finds the tag rules of a repository's project: the identity store in the same database
     /// (whether or not this process issues tokens, the rules are there when Wharf's identity is).
-    static func protectedTags(_ database: SQLiteDatabase) -> @Sendable (String) async throws -> [String] {
+    public static func protectedTags(_ database: SQLiteDatabase) -> @Sendable (String) async throws -> [String] {
         let store = SQLiteIdentityStore(database: database)
         return { repository in try await store.tagPatterns(repository: repository) }
     }

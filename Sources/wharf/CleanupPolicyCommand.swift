@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
-import Identity
 import MetadataSQLite
 import Logging
 import Metadata
 import OCI
 import Registry
+import WharfServer
 
 /// `wharf cleanup-policy set|show|run --project P`: GitLab's cleanup policies from the shell.
 struct CleanupPolicyCommand: AsyncParsableCommand {
@@ -31,10 +31,9 @@ struct CleanupPolicyCommand: AsyncParsableCommand {
         var logger = Logger(label: "wharf-cleanup")
         logger.logLevel = .warning
         let database = try options.database(try options.configuration())
-        let identity = SQLiteIdentityStore(database: database)
-        return CleanupService(metadata: SQLiteMetadataStore(database: database), logger: logger) { path in
-            try await identity.tagPatterns(repository: path)
-        }
+        return CleanupService(
+            metadata: SQLiteMetadataStore(database: database), logger: logger, protectedTags: WharfApplication.protectedTags(database)
+        )
     }
 
     static func print(_ policy: CleanupPolicy) {
