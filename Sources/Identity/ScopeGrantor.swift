@@ -22,9 +22,19 @@ public struct ScopeGrantor: Sendable {
                 continue
             }
             // `<path>/*`: the repositories below a path of a project (GitLab's nested
-            // repositories, for `/gitlab/v1`), pull only.
+            // repositories, for `/gitlab/v1`), pull only; administrators may also push below
+            // any path (GitLab's namespace moves ask for `<namespace>/*:push`).
             let nested = scope.name.hasSuffix("/*")
             let path = nested ? String(scope.name.dropLast(2)) : scope.name
+            if nested, Self.isAdministrator(principal), (try? RepositoryName(path)) != nil, scope.type == "repository" {
+                // Below any path, a namespace's included (a move's target): administrators only.
+                let actions = AccessPolicy.allowedActions(
+                    principal, requested: Self.unique(scope.actions).filter { $0 == "pull" || $0 == "push" }, role: nil,
+                    visibility: .private, deployTokenCovers: false
+                )
+                if !actions.isEmpty { granted.append(.init(type: "repository", name: scope.name, actions: actions)) }
+                continue
+            }
             guard scope.type == "repository", (try? RepositoryName(path)) != nil, let project = try await project(for: path) else { continue }
             let ancestors = try await namespaces(above: project)
             let role = try await role(of: principal, on: project, ancestors: ancestors)
@@ -50,6 +60,18 @@ public struct ScopeGrantor: Sendable {
         guard let principal = try await principal(subject: subject, now: now) else { return false }
         let granted = try await grant([ResourceScope(type: "repository", name: repository, actions: ["pull"])], to: principal)
         return !granted.isEmpty
+    }
+
+    static func isAdministrator(_ principal: Principal) -> Bool {
+        guard case .user(let user, _) = principal else { return false }
+        return user.isAdmin && !user.isBlocked
+    }
+
+    /// Whether the subject of a token this issuer signed is an administrator now (looked up
+    /// again: one demoted or blocked since is not).
+    public func isAdministrator(subject: String?) async throws -> Bool {
+        guard let subject, let user = try await store.user(named: subject) else { return false }
+        return user.isAdmin && !user.isBlocked
     }
 
     /// The principal a token's `sub` names: a user (as by password: pulls need no more than

@@ -29,6 +29,8 @@ public final class InMemoryMetadataStore: MetadataStore {
         var deleting: [Digest: Double] = [:]
         /// Limits set, by path.
         var quotas: [String: Int64] = [:]
+        /// Rename leases by target: the source holding it and until when.
+        var renameLeases: [String: (source: String, expires: Double)] = [:]
     }
 
     struct CandidateKey: Hashable {

@@ -14,4 +14,9 @@ public enum MetadataError: Error, Sendable, Equatable {
     case quotaExceeded(QuotaExceeded)
     /// An immutable tag exists and points at another manifest.
     case tagImmutable(Tag)
+    /// A rename's target is taken (a repository, a lease of another rename) or the source is
+    /// busy (an upload committing); the text says which.
+    case renameConflict(String)
+    /// A rename would take more repositories than one operation may.
+    case tooManyRepositories(limit: Int)
 }

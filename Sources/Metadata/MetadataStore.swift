@@ -158,6 +158,20 @@ public protocol MetadataStore: Sendable {
     /// Repositories at or below `path` that hold at least one tag, after `last`, at most `limit`.
     func taggedRepositories(under path: String, after last: String?, limit: Int) async throws -> [RepositoryName]
 
+    /// Checks a rename as `renameRepositories` does, without the limits, and leases the
+    /// target to the source until `until`: another rename cannot take it meanwhile (GitLab's
+    /// dry run, which Rails makes before it renames the project on its side).
+    func leaseRename(_ rename: RepositoryRename, until: Double, now: Double, maxRepositories: Int) async throws
+
+    /// Renames the source and every repository below it to the target, with their tags,
+    /// manifests, links, usage, limits and cleanup policies, in one transaction. Fails with
+    /// `renameConflict` when a repository exists at or below the target, another source holds
+    /// an unexpired lease on it, or an upload below the source is committing its blob;
+    /// `tooManyRepositories` beyond `maxRepositories`; `quotaExceeded` when the move would take
+    /// a limited path of the target past its limit. Upload sessions below the source end (their
+    /// clients start over); returned, so their bytes can be deleted.
+    func renameRepositories(_ rename: RepositoryRename, now: Double, maxRepositories: Int, quota: QuotaDefaults) async throws -> [UploadRecord]
+
     // MARK: Garbage collection
     // Every change that can leave something unreferenced queues a candidate in its own
     // transaction: uploads and mounts queue their link, blob deletes the blob, manifest pushes

@@ -23,6 +23,7 @@ public enum MetadataConformance {
     }
 
     public static let cases: [Case] = blobCases + manifestCases + tagCases + listingCases + uploadCases + collectionCases + usageCases + cleanupCases + gitLabCases
+        + renameCases
 }
 
 /// A conformance check that did not hold.

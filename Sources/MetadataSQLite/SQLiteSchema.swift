@@ -250,6 +250,18 @@ enum SQLiteSchema {
         migrator.registerMigration("v9-cleanup-revisions") { db in
             try db.execute(sql: "ALTER TABLE cleanup_policies ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
         }
+        // GitLab's rename leases: a dry run reserves a rename's target for its source a while.
+        migrator.registerMigration("v10-rename-leases") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE rename_leases (
+                        target TEXT PRIMARY KEY,
+                        source TEXT NOT NULL,
+                        expires_at REAL NOT NULL
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 }

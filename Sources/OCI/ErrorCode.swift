@@ -24,6 +24,13 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case invalidQueryParameterValue = "INVALID_QUERY_PARAMETER_VALUE"
     case invalidQueryParameterType = "INVALID_QUERY_PARAMETER_TYPE"
     case notImplemented = "NOT_IMPLEMENTED"
+    case invalidBodyParameter = "INVALID_BODY_PARAMETER"
+    case invalidBodyParameterType = "INVALID_BODY_PARAMETER_TYPE"
+    case invalidJSONBody = "INVALID_JSON_BODY"
+    case unknownProjectPathClaim = "UNKNOWN_PROJECT_PATH_CLAIM"
+    case mismatchProjectPathClaim = "MISMATCH_PROJECT_PATH_CLAIM"
+    case renameConflict = "RENAME_CONFLICT"
+    case exceedsLimits = "EXCEEDS_LIMITS"
 
     /// The spec's message for the code.
     public var message: String {
@@ -50,6 +57,14 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
         case .invalidQueryParameterValue: "the value of a query parameter is invalid"
         case .invalidQueryParameterType: "the value of a query parameter is of the wrong type"
         case .notImplemented: "not implemented"
+        case .invalidBodyParameter: "a value of the request body parameter is invalid"
+        case .invalidBodyParameterType: "a value of the request body parameter is of an invalid type"
+        case .invalidJSONBody: "the body of the request is an invalid JSON"
+        case .unknownProjectPathClaim: "the value of meta.project_path token claim is not found"
+        case .mismatchProjectPathClaim:
+            "the value of meta.project_path token claim is not assigned to the repository that operation is attempting to rename"
+        case .renameConflict: "the base repository name is already taken"
+        case .exceedsLimits: "the base repository requested path contains too many sub-repositories for the operation to be executed"
         }
     }
 
@@ -58,12 +73,15 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
         switch self {
         case .blobUnknown, .blobUploadUnknown, .manifestUnknown, .nameUnknown: 404
         case .blobUploadInvalid, .digestInvalid, .manifestBlobUnknown, .manifestInvalid, .nameInvalid,
-            .sizeInvalid, .tagInvalid, .paginationNumberInvalid, .invalidQueryParameterValue, .invalidQueryParameterType:
+            .sizeInvalid, .tagInvalid, .paginationNumberInvalid, .invalidQueryParameterValue, .invalidQueryParameterType,
+            .invalidBodyParameter, .invalidBodyParameterType, .invalidJSONBody, .unknownProjectPathClaim, .mismatchProjectPathClaim:
             400
         case .unauthorized: 401
         case .denied: 403
         case .unsupported: 405
+        case .renameConflict: 409
         case .rangeInvalid: 416
+        case .exceedsLimits: 422
         case .tooManyRequests: 429
         case .unavailable: 503
         case .unknown: 500

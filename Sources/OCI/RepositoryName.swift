@@ -29,6 +29,9 @@ public struct RepositoryName: Hashable, Sendable, Comparable, CustomStringConver
 
     public static func < (lhs: RepositoryName, rhs: RepositoryName) -> Bool { lhs.value < rhs.value }
 
+    /// Whether `text` is one valid path component (a new last component, as a rename gives).
+    public static func isValidComponent(_ text: String) -> Bool { isValidComponent(Substring(text).utf8) }
+
     /// Matches `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*` without a regex engine on the hot path.
     static func isValidComponent(_ bytes: Substring.UTF8View) -> Bool {
         var previousWasAlnum = false

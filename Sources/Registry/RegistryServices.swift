@@ -13,6 +13,7 @@ public struct RegistryServices: Sendable {
     /// The store itself, for GitLab's API, which reads what no service wraps.
     public let metadata: any MetadataStore
     public let cleanup: CleanupService
+    public let renamer: RepositoryRenamer
     public let options: RegistryOptions
     public let statistics: RegistryStatistics
 
@@ -31,6 +32,7 @@ public struct RegistryServices: Sendable {
         self.metadata = metadata
         self.quotas = QuotaService(metadata: metadata, defaults: options.quotaDefaults)
         self.cleanup = CleanupService(metadata: metadata, logger: logger, protectedTags: protectedTags)
+        self.renamer = RepositoryRenamer(metadata: metadata, uploads: uploads, quota: options.quotaDefaults, logger: logger)
         self.options = options
     }
 }

@@ -99,6 +99,31 @@ import Testing
                 #expect(response.status == .badRequest, "\(bad)")
             }
             #expect(try await client.execute(uri: "/gitlab/v1/repositories/team/none/tags/list/", method: .get).status == .notFound)
+            // `name_exact`: the one tag, without a `Link`; `referrers=true` lists what refers to its manifest.
+            let empty = bytes("{}")
+            try await client.pushBlob("team/app", empty)
+            let signature = """
+                {"schemaVersion":2,"mediaType":"\(MediaType.ociManifest)","artifactType":"application/vnd.example.signature",\
+                "config":{"mediaType":"\(MediaType.ociEmptyJSON)","digest":"\(digest(empty))","size":2},"layers":[],\
+                "subject":{"mediaType":"\(MediaType.ociManifest)","digest":"\(image.manifestDigest)","size":\(image.manifest.utf8.count)}}
+                """
+            #expect(try await client.putManifest("team/app", digest(signature).description, signature).status == .created)
+            let exact = try await client.execute(uri: "/gitlab/v1/repositories/team/app/tags/list/?name_exact=v1&n=1&referrers=true", method: .get)
+            let exactTags = try #require(try json(exact) as? [[String: Any]])
+            #expect(exactTags.map { $0["name"] as? String } == ["v1"] && exact.headers[.link] == nil)
+            let referrers = try #require(exactTags.first?["referrers"] as? [[String: String]])
+            #expect(referrers == [["artifactType": "application/vnd.example.signature", "digest": digest(signature).description]])
+            let otherType = try #require(try json(try await client.execute(
+                uri: "/gitlab/v1/repositories/team/app/tags/list/?name_exact=v1&referrers=true&referrer_type=application/x-sbom", method: .get
+            )) as? [[String: Any]])
+            #expect((otherType.first?["referrers"] as? [Any])?.isEmpty == true, "filtered by type")
+            let plain = try #require(try json(try await client.execute(uri: "/gitlab/v1/repositories/team/app/tags/list/?name_exact=v", method: .get)) as? [[String: Any]])
+            #expect(plain.isEmpty, "exact, not a substring")
+            #expect(try #require(try json(first) as? [[String: Any]]).first?["referrers"] == nil, "only when asked for")
+            for bad in ["name_exact=a&name=a", "name_exact=-x", "referrers=yes"] {
+                let response = try await client.execute(uri: "/gitlab/v1/repositories/team/app/tags/list/?\(bad)", method: .get)
+                #expect(response.status == .badRequest, "\(bad)")
+            }
 
             let subs = try #require(try json(try await client.execute(uri: "/gitlab/v1/repository-paths/team/repositories/list/", method: .get)) as? [[String: Any]])
             #expect(subs.map { $0["path"] as? String } == ["team/app", "team/app/web"])
@@ -106,8 +131,6 @@ import Testing
             // Whether the namespace holds anything else is not told about a path that holds nothing.
             #expect(try await client.execute(uri: "/gitlab/v1/repository-paths/team/nothing/repositories/list/", method: .get).status == .notFound)
             #expect(try await client.execute(uri: "/gitlab/v1/repositories/team/nothing/?size=self_with_descendants", method: .get).status == .notFound)
-            let rename = try await client.execute(uri: "/gitlab/v1/repositories/team/app/", method: .patch, body: bytes(#"{"name":"x"}"#))
-            #expect(rename.status == .notImplemented && errorCode(rename) == "NOT_IMPLEMENTED")
         }
     }
 }

@@ -132,7 +132,7 @@ import Testing
     }
 
     /// GitLab's nested scope `repository:<path>/*:pull` (sizes of descendants in `/gitlab/v1`):
-    /// granted as pull on the project the path belongs to, never more.
+    /// granted as pull on the project the path belongs to, never more, but to administrators.
     @Test func nestedRepositoryScopesArePullOnly() async throws {
         let world = try await World.make()
         let dev = Principal.user(try #require(try await world.store.user(named: "dev")), scopes: nil)
@@ -141,6 +141,14 @@ import Testing
         #expect(try await world.grant(reporter, "repository:group/app/sub/*:pull") == ["group/app/sub/*:pull"])
         #expect(try await world.grant(.anonymous, "repository:group/app/*:pull").isEmpty, "a private project's descendants")
         #expect(try await world.grant(dev, "repository:group/none/*:pull").isEmpty)
+        // Administrators may push below any path: GitLab's namespace moves ask for `<namespace>/*:push`.
+        let root = Principal.user(try #require(try await world.store.user(named: "root")), scopes: nil)
+        #expect(try await world.grant(root, "repository:elsewhere/*:pull,push,delete") == ["elsewhere/*:pull,push"])
+        let readOnlyRoot = Principal.user(try #require(try await world.store.user(named: "root")), scopes: [.readRegistry])
+        #expect(try await world.grant(readOnlyRoot, "repository:elsewhere/*:pull,push") == ["elsewhere/*:pull"], "the token's scopes narrow it")
+        let rootAdministers = try await world.grantor.isAdministrator(subject: "root")
+        let devAdministers = try await world.grantor.isAdministrator(subject: "dev")
+        #expect(rootAdministers && !devAdministers)
     }
 
     @Test func deployTokensAreLimitedToTheirProject() async throws {

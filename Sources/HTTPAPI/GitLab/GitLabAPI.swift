@@ -13,6 +13,7 @@ import Registry
 struct GitLabAPI: Sendable {
     let metadata: any MetadataStore
     let quotas: QuotaService
+    let renamer: RepositoryRenamer
     let authorizer: any RegistryAuthorizer
     let version: String
     static let versionHeader = HTTPField.Name("Gitlab-Container-Registry-Version")!
@@ -20,10 +21,7 @@ struct GitLabAPI: Sendable {
     func respond(_ route: GitLabRoute, request: Request, origin: String, peer: String?) async throws -> Response {
         guard request.method == .get || request.method == .head else {
             if case .repository(let name) = route, request.method == .patch {
-                // Authorised as GitLab's registry authorises a rename, then refused.
-                let accesses = [ResourceAccess.repository(name.value, "pull"), .repository(name.value, "push"), .repository(name.value + "/*", "pull")]
-                _ = try await authorizer.authorize(accesses: accesses, request: request, origin: origin, peer: peer)
-                throw RegistryError(.notImplemented, detail: "renaming repositories is not supported by this registry")
+                return try await rename(name, request: request, origin: origin, peer: peer)
             }
             throw RegistryError(.unsupported, detail: "\(request.method) is not supported here; allowed: GET, HEAD")
         }
@@ -98,6 +96,42 @@ struct GitLabAPI: Sendable {
         ))
     }
 
+    struct LeaseView: Encodable { let ttl: String }
+
+    /// GitLab's rename: push and pull on the path, pull below it, push below the namespace of a
+    /// move, and a token whose `meta.project_path` is the path.
+    private func rename(_ name: RepositoryName, request: Request, origin: String, peer: String?) async throws -> Response {
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: GitLabRenameRequest.maxBodyBytes)
+        } catch is HTTPError {
+            throw RegistryError(.invalidBodyParameter, detail: "the body is larger than \(GitLabRenameRequest.maxBodyBytes) bytes")
+        }
+        let parsed = try GitLabRenameRequest(
+            path: name, dryRun: request.uri.queryParameters["dry_run"].map(String.init), body: Array(buffer: body)
+        )
+        var accesses = [ResourceAccess.repository(name.value, "pull"), .repository(name.value, "push"), .repository(name.value + "/*", "pull")]
+        if let namespace = parsed.namespace { accesses.append(.repository(namespace + "/*", "push")) }
+        let caller = try await authorizer.authorize(accesses: accesses, request: request, origin: origin, peer: peer)
+        if let paths = caller.projectPaths {
+            guard !paths.isEmpty else {
+                throw RegistryError(.unknownProjectPathClaim, detail: "the token has no meta.project_path claim")
+            }
+            guard paths.contains(name.value) else {
+                throw RegistryError(.mismatchProjectPathClaim, detail: "the token's meta.project_path is not \(name)")
+            }
+        }
+        guard try await caller.mayRename() else {
+            throw RegistryError(.denied, detail: "renaming repositories needs an administrator's token where Wharf issues the tokens")
+        }
+        guard let until = try await renamer.rename(parsed.rename, dryRun: parsed.dryRun) else {
+            return Response(status: .noContent, headers: [Self.versionHeader: version])
+        }
+        var response = try json(LeaseView(ttl: GitLabTimestamp.milliseconds(until)))
+        response.status = .accepted
+        return response
+    }
+
     struct TagView: Encodable {
         let name: String
         let digest: String
@@ -105,10 +139,18 @@ struct GitLabAPI: Sendable {
         let sizeBytes: Int64
         let createdAt: String
         let publishedAt: String
+        /// Only with `referrers=true`.
+        let referrers: [ReferrerView]?
 
         enum CodingKeys: String, CodingKey {
             case name, digest, mediaType = "media_type", sizeBytes = "size_bytes", createdAt = "created_at", publishedAt = "published_at"
+            case referrers
         }
+    }
+
+    struct ReferrerView: Encodable {
+        let artifactType: String
+        let digest: String
     }
 
     static let filterCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
@@ -124,6 +166,20 @@ struct GitLabAPI: Sendable {
         if let filter, filter.isEmpty || filter.count > 128 || !filter.allSatisfy(Self.filterCharacters.contains) {
             throw RegistryError(.invalidQueryParameterValue, detail: "the 'name' query parameter must match ^[a-zA-Z0-9._-]{1,128}$")
         }
+        let exact = try query["name_exact"].map { text throws(RegistryError) -> Tag in
+            guard filter == nil else { throw RegistryError(.invalidQueryParameterValue, detail: "keys: [name name_exact] are mutually exclusive") }
+            guard let tag = try? Tag(String(text)) else {
+                throw RegistryError(.invalidQueryParameterValue, detail: "the 'name_exact' query parameter must be a valid tag name")
+            }
+            return tag
+        }
+        let withReferrers: Bool
+        switch query["referrers"].map(String.init) {
+        case nil, "false": withReferrers = false
+        case "true": withReferrers = true
+        default: throw RegistryError(.invalidQueryParameterType, detail: "the 'referrers' query parameter value type must be one of: bool")
+        }
+        let referrerTypes = query["referrer_type"].map { Set($0.split(separator: ",").map { String($0) }) }
         let sortText = query["sort"].map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? "name"
         let descending = sortText.hasPrefix("-")
         guard let order = GitLabTagPage.Order(rawValue: String(sortText.dropFirst(descending ? 1 : 0))) else {
@@ -136,17 +192,28 @@ struct GitLabAPI: Sendable {
             all += page
             if page.count < 1000 { break }
         }
+        if let exact { all = all.filter { $0.tag == exact } }
         let page = GitLabTagPage(all, order: order, descending: descending, nameFilter: filter, last: last, before: before, limit: limit)
         var views: [TagView] = []
         for record in page.tags {
             guard let manifest = try await metadata.manifest(.digest(record.digest), in: name) else { continue }
             let size = try await metadata.imageSize(record.digest, in: name) ?? manifest.size
             let time = GitLabTimestamp.milliseconds(record.pushedAt)
+            var referrers: [ReferrerView]?
+            if withReferrers {
+                referrers = try await metadata.referrers(of: record.digest, in: name, artifactType: nil).compactMap { descriptor in
+                    let type = descriptor.artifactType ?? descriptor.mediaType
+                    guard referrerTypes?.contains(type) ?? true else { return nil }
+                    return ReferrerView(artifactType: type, digest: descriptor.digest.description)
+                }
+            }
             views.append(TagView(
                 name: record.tag.value, digest: record.digest.description, mediaType: manifest.mediaType, sizeBytes: size,
-                createdAt: time, publishedAt: time
+                createdAt: time, publishedAt: time, referrers: referrers
             ))
         }
+        // One tag at most: no pages around it, so no `Link` (GitLab's rule).
+        if exact != nil { return try json(views) }
         var links: [String] = []
         let path = request.uri.path
         var common: [(String, String)] = [("n", String(limit))]

@@ -10,14 +10,28 @@ public struct RegistryCaller: Sendable {
     public let principal: String?
     /// The token's protected and immutable tag patterns for the repository the route names.
     public let tagProtection: TagProtection
+    /// The token's `meta.project_path` claims, which a rename must match; nil without a token.
+    public let projectPaths: Set<String>?
     private let pullCheck: @Sendable (RepositoryName) async throws -> Bool
+    private let renameCheck: @Sendable () async throws -> Bool
 
     public init(
-        principal: String?, tagProtection: TagProtection = .none, mayPull: @escaping @Sendable (RepositoryName) async throws -> Bool
+        principal: String?, tagProtection: TagProtection = .none, projectPaths: Set<String>? = nil,
+        mayRename: @escaping @Sendable () async throws -> Bool = { true },
+        mayPull: @escaping @Sendable (RepositoryName) async throws -> Bool
     ) {
         self.principal = principal
         self.tagProtection = tagProtection
+        self.projectPaths = projectPaths
+        self.renameCheck = mayRename
         self.pullCheck = mayPull
+    }
+
+    /// Whether the caller may rename repositories it holds the scopes for: GitLab's tokens
+    /// decide that in GitLab; where Wharf issues the tokens, only an administrator may, since
+    /// a rename moves images between projects, past their tag rules.
+    public func mayRename() async throws -> Bool {
+        try await renameCheck()
     }
 
     public func mayPull(_ repository: RepositoryName) async throws -> Bool {

@@ -32,7 +32,9 @@ public struct RegistryMiddleware: RouterMiddleware {
     ) {
         self.services = services
         self.version = version
-        gitLab = GitLabAPI(metadata: services.metadata, quotas: services.quotas, authorizer: authorizer, version: version)
+        gitLab = GitLabAPI(
+            metadata: services.metadata, quotas: services.quotas, renamer: services.renamer, authorizer: authorizer, version: version
+        )
         self.authorizer = authorizer
         self.origin = origin
         self.readOnly = readOnly

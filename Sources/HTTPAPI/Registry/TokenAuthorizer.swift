@@ -69,7 +69,12 @@ public struct TokenAuthorizer: RegistryAuthorizer {
 
     private func caller(_ claims: TokenClaims, protection: TagProtection) -> RegistryCaller {
         let identity = identity
-        return RegistryCaller(principal: claims.subject, tagProtection: protection) { repository in
+        let projectPaths = Set(claims.access.compactMap { $0.meta?.projectPath })
+        let mayRename: @Sendable () async throws -> Bool = {
+            guard let identity else { return true }
+            return try await identity.isAdministrator(subject: claims.subject)
+        }
+        return RegistryCaller(principal: claims.subject, tagProtection: protection, projectPaths: projectPaths, mayRename: mayRename) { repository in
             if AccessController.grants(claims, .repository(repository.value, "pull")) { return true }
             guard let identity else { return false }
             return try await identity.mayPull(repository.value, subject: claims.subject)
