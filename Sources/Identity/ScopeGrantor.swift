@@ -26,8 +26,9 @@ public struct ScopeGrantor: Sendable {
             // any path (GitLab's namespace moves ask for `<namespace>/*:push`).
             let nested = scope.name.hasSuffix("/*")
             let path = nested ? String(scope.name.dropLast(2)) : scope.name
-            if nested, Self.isAdministrator(principal), (try? RepositoryName(path)) != nil, scope.type == "repository" {
-                // Below any path, a namespace's included (a move's target): administrators only.
+            if nested, AccessPolicy.mayListCatalog(principal), (try? RepositoryName(path)) != nil, scope.type == "repository" {
+                // Below any path, a namespace's included (a move's target): administrators only,
+                // signed in with a password or a token with `api`, as for the catalog.
                 let actions = AccessPolicy.allowedActions(
                     principal, requested: Self.unique(scope.actions).filter { $0 == "pull" || $0 == "push" }, role: nil,
                     visibility: .private, deployTokenCovers: false
@@ -62,11 +63,6 @@ public struct ScopeGrantor: Sendable {
         return !granted.isEmpty
     }
 
-    static func isAdministrator(_ principal: Principal) -> Bool {
-        guard case .user(let user, _) = principal else { return false }
-        return user.isAdmin && !user.isBlocked
-    }
-
     /// Whether the subject of a token this issuer signed is an administrator now (looked up
     /// again: one demoted or blocked since is not).
     public func isAdministrator(subject: String?) async throws -> Bool {
@@ -82,6 +78,11 @@ public struct ScopeGrantor: Sendable {
         if let user = try await store.user(named: subject) { return user.isBlocked ? nil : .user(user, scopes: nil) }
         if let token = try await store.deployToken(username: subject), token.isUsable(at: now) { return .deployToken(token) }
         return nil
+    }
+
+    /// Whether a project holds `repository` (its path, or below it by up to two components).
+    public func hasProject(for repository: String) async throws -> Bool {
+        try await project(for: repository) != nil
     }
 
     /// A repository is named by its project's path plus at most two more components.

@@ -158,10 +158,11 @@ public protocol MetadataStore: Sendable {
     /// Repositories at or below `path` that hold at least one tag, after `last`, at most `limit`.
     func taggedRepositories(under path: String, after last: String?, limit: Int) async throws -> [RepositoryName]
 
-    /// Checks a rename as `renameRepositories` does, without the limits, and leases the
-    /// target to the source until `until`: another rename cannot take it meanwhile (GitLab's
-    /// dry run, which Rails makes before it renames the project on its side).
-    func leaseRename(_ rename: RepositoryRename, until: Double, now: Double, maxRepositories: Int) async throws
+    /// Checks a rename exactly as `renameRepositories` would make it (conflicts, size, limits,
+    /// uploads committing) without making it, and leases the target to the source until
+    /// `until`: another rename cannot take it meanwhile (GitLab's dry run, which Rails makes
+    /// before it renames the project on its side).
+    func leaseRename(_ rename: RepositoryRename, until: Double, now: Double, maxRepositories: Int, quota: QuotaDefaults) async throws
 
     /// Renames the source and every repository below it to the target, with their tags,
     /// manifests, links, usage, limits and cleanup policies, in one transaction. Fails with

@@ -53,16 +53,16 @@ extension MetadataConformance {
             }
             let taken = await refusal { _ = try await store.renameRepositories(.renaming(app, to: "web"), now: 0, maxRepositories: 10, quota: .none) }
             guard case .renameConflict = taken else { throw MetadataConformanceFailure(description: "a repository below the target: \(String(describing: taken))") }
-            let leased = await refusal { try await store.leaseRename(.renaming(app, to: "web"), until: 60, now: 0, maxRepositories: 10) }
+            let leased = await refusal { try await store.leaseRename(.renaming(app, to: "web"), until: 60, now: 0, maxRepositories: 10, quota: .none) }
             guard case .renameConflict = leased else { throw MetadataConformanceFailure(description: "a dry run onto a taken name: \(String(describing: leased))") }
             let large = await refusal { _ = try await store.renameRepositories(.renaming(app, to: "new"), now: 0, maxRepositories: 1, quota: .none) }
             try require(large == .tooManyRepositories(limit: 1), "more repositories than allowed: \(String(describing: large))")
 
-            try await store.leaseRename(.renaming(Fixture.repo("team/other"), to: "new"), until: 60, now: 0, maxRepositories: 10)
-            try await store.leaseRename(.renaming(Fixture.repo("team/other"), to: "new"), until: 60, now: 1, maxRepositories: 10)
+            try await store.leaseRename(.renaming(Fixture.repo("team/other"), to: "new"), until: 60, now: 0, maxRepositories: 10, quota: .none)
+            try await store.leaseRename(.renaming(Fixture.repo("team/other"), to: "new"), until: 60, now: 1, maxRepositories: 10, quota: .none)
             let held = await refusal { _ = try await store.renameRepositories(.renaming(app, to: "new"), now: 30, maxRepositories: 10, quota: .none) }
             guard case .renameConflict = held else { throw MetadataConformanceFailure(description: "a name leased to another: \(String(describing: held))") }
-            let inside = await refusal { try await store.leaseRename(.moving(app, into: "team/new"), until: 90, now: 30, maxRepositories: 10) }
+            let inside = await refusal { try await store.leaseRename(.moving(app, into: "team/new"), until: 90, now: 30, maxRepositories: 10, quota: .none) }
             guard case .renameConflict = inside else { throw MetadataConformanceFailure(description: "a path inside a leased one: \(String(describing: inside))") }
             try require(try await store.repositoryExists(app), "nothing moved")
             // The lease runs out: the name is free again.
@@ -74,29 +74,46 @@ extension MetadataConformance {
             let busy = await refusal { _ = try await store.renameRepositories(.renaming(Fixture.repo("team/other"), to: "o2"), now: 70, maxRepositories: 10, quota: .none) }
             guard case .renameConflict = busy else { throw MetadataConformanceFailure(description: "an upload committing: \(String(describing: busy))") }
         },
-        Case(name: "a move refuses growth past a limit of its target, not a project already over its own") { store in
-            let app = Fixture.repo("team/app")
+        Case(name: "a move refuses growth past a limit of its target, dry run too, not a project already over its own") { store in
+            let app = Fixture.repo("team/a/app")
             try await store.commitBlob(Fixture.blob("a", size: 30), in: app)
-            try await store.commitBlob(Fixture.blob("s", size: 5), in: Fixture.repo("other/lib"))
-            try await store.setQuota(StorageQuota(path: "other", limit: 20))
+            try await store.commitBlob(Fixture.blob("s", size: 5), in: Fixture.repo("team/b/lib"))
+            try await store.setQuota(StorageQuota(path: "team/b", limit: 20))
+            let expected = QuotaExceeded(path: "team/b", limit: 20, stored: 5, reserved: 0, needed: 30)
             do {
-                _ = try await store.renameRepositories(.moving(app, into: "other"), now: 0, maxRepositories: 10, quota: .none)
+                _ = try await store.renameRepositories(.moving(app, into: "team/b"), now: 0, maxRepositories: 10, quota: .none)
                 throw MetadataConformanceFailure(description: "the move passed the target's limit")
             } catch MetadataError.quotaExceeded(let refusal) {
-                try require(
-                    refusal == QuotaExceeded(path: "other", limit: 20, stored: 5, reserved: 0, needed: 30), "the refusal's numbers: \(refusal)"
-                )
+                try require(refusal == expected, "the refusal's numbers: \(refusal)")
+            }
+            do {
+                try await store.leaseRename(.moving(app, into: "team/b"), until: 60, now: 0, maxRepositories: 10, quota: .none)
+                throw MetadataConformanceFailure(description: "the dry run passed the target's limit")
+            } catch MetadataError.quotaExceeded(let refusal) {
+                try require(refusal == expected, "the dry run's numbers: \(refusal)")
             }
             try require(try await store.repositoryExists(app), "nothing moved")
-            try require(try await store.usage(of: "other", quota: .none).stored == 5, "usage unchanged")
-            try await store.setQuota(StorageQuota(path: "team/app", limit: 10))
+            try require(try await store.usage(of: "team/b", quota: .none).stored == 5, "usage unchanged")
+            try require(try await store.usage(of: "team/a/app", quota: .none).stored == 30, "usage unchanged at the source")
+
+            try await store.setQuota(StorageQuota(path: "team/a/app", limit: 10))
             _ = try await store.renameRepositories(.renaming(app, to: "web"), now: 0, maxRepositories: 10, quota: .none)
-            let web = try await store.usage(of: "team/web", quota: .none)
+            let web = try await store.usage(of: "team/a/web", quota: .none)
             try require(web.stored == 30 && web.limit == 10, "renamed over its own limit: \(web)")
-            try await store.setQuota(StorageQuota(path: "other", limit: 100))
-            _ = try await store.renameRepositories(.moving(Fixture.repo("team/web"), into: "other"), now: 0, maxRepositories: 10, quota: .none)
-            try require(try await store.usage(of: "other", quota: .none).stored == 35, "moved within the limit")
-            try require(try await store.usage(of: "team", quota: .none).stored == 0, "the old namespace is empty")
+            // A blob the target namespace holds already costs it nothing; a limit already set at
+            // the target path stays where it is stricter.
+            try await store.setQuota(StorageQuota(path: "team/b", limit: 40))
+            _ = try await store.linkBlob(Fixture.digest("a"), into: Fixture.repo("team/b/lib"))
+            try await store.setQuota(StorageQuota(path: "team/b/web", limit: 5))
+            _ = try await store.renameRepositories(.moving(Fixture.repo("team/a/web"), into: "team/b"), now: 0, maxRepositories: 10, quota: .none)
+            let moved = try await store.usage(of: "team/b", quota: .none)
+            try require(moved.stored == 35, "the shared blob counts once: \(moved)")
+            try require(try await store.usage(of: "team/a", quota: .none).stored == 0, "the old group is empty")
+            try require(try await store.usage(of: "team", quota: .none).stored == 35, "the namespace is unchanged")
+            let quotas = try await store.quotas().map { "\($0.path)=\($0.limit)" }
+            try require(quotas == ["team/b=40", "team/b/web=5"], "limits: \(quotas)")
+            let renamedWeb = try await store.usage(of: "team/b/web", quota: .none)
+            try require(renamedWeb.stored == 30 && renamedWeb.limit == 5, "the moved project: \(renamedWeb)")
         },
     ]
 }

@@ -126,7 +126,12 @@ extension SQLiteMetadataStore {
     /// A link of `digest` was added to (`change` > 0) or removed from (< 0) `repository`: each
     /// of its paths counts the blob's bytes while at least one repository there links it.
     static func countLink(_ db: Database, _ digest: Digest, in repository: RepositoryName, change: Int) throws {
-        guard let size = try Int64.fetchOne(
+        try countLink(db, digest, paths: UsagePath.paths(of: repository), change: change)
+    }
+
+    /// The same for some of a repository's paths only (a rename moves the others whole).
+    static func countLink(_ db: Database, _ digest: Digest, paths: [String], change: Int) throws {
+        guard !paths.isEmpty, let size = try Int64.fetchOne(
             db.cachedStatement(sql: "SELECT size FROM blobs WHERE digest = ?"), arguments: [digest.description]
         ) else { return }
         let add = try db.cachedStatement(
@@ -139,7 +144,7 @@ extension SQLiteMetadataStore {
             sql: "UPDATE usage_links SET links = links - 1 WHERE path = ? AND digest = ? RETURNING links"
         )
         let remove = try db.cachedStatement(sql: "DELETE FROM usage_links WHERE path = ? AND digest = ?")
-        for path in UsagePath.paths(of: repository) {
+        for path in paths {
             if change > 0 {
                 if try Int64.fetchOne(add, arguments: [path, digest.description]) == 1 {
                     try addUsage(db, path, stored: size, reserved: 0)

@@ -116,11 +116,17 @@ import Testing
             let otherType = try #require(try json(try await client.execute(
                 uri: "/gitlab/v1/repositories/team/app/tags/list/?name_exact=v1&referrers=true&referrer_type=application/x-sbom", method: .get
             )) as? [[String: Any]])
-            #expect((otherType.first?["referrers"] as? [Any])?.isEmpty == true, "filtered by type")
+            #expect(otherType.count == 1 && otherType.first?["referrers"] == nil, "filtered by type, and left out when none")
+            let upperCase = try #require(try json(try await client.execute(
+                uri: "/gitlab/v1/repositories/team/app/tags/list/?name_exact=v1&referrers=true&referrer_type=%20Application/VND.example.signature", method: .get
+            )) as? [[String: Any]])
+            #expect((upperCase.first?["referrers"] as? [Any])?.count == 1, "types are trimmed and compared in lower case")
             let plain = try #require(try json(try await client.execute(uri: "/gitlab/v1/repositories/team/app/tags/list/?name_exact=v", method: .get)) as? [[String: Any]])
             #expect(plain.isEmpty, "exact, not a substring")
             #expect(try #require(try json(first) as? [[String: Any]]).first?["referrers"] == nil, "only when asked for")
-            for bad in ["name_exact=a&name=a", "name_exact=-x", "referrers=yes"] {
+            let ignored = try await client.execute(uri: "/gitlab/v1/repositories/team/app/tags/list/?referrers=yes&name_exact=", method: .get)
+            #expect(ignored.status == .ok, "as GitLab: anything but true is false, an empty name_exact is none")
+            for bad in ["name_exact=a&name=a", "name_exact=-x"] {
                 let response = try await client.execute(uri: "/gitlab/v1/repositories/team/app/tags/list/?\(bad)", method: .get)
                 #expect(response.status == .badRequest, "\(bad)")
             }

@@ -30,22 +30,28 @@ import WharfServer
         #expect(try request(#"{"name":"web"}"#).rename.target.value == "team/web")
         #expect(try request(#"{"name":"web"}"#).dryRun == false)
         #expect(try request(#"{"name":"web"}"#, dryRun: "true").dryRun == true)
-        let move = try request(#"{"namespace":"other/group"}"#, dryRun: "false")
-        #expect(move.rename.target.value == "other/group/app" && move.namespace == "other/group")
+        let move = try request(#"{"namespace":"team/group"}"#, dryRun: "false")
+        #expect(move.rename.target.value == "team/group/app" && move.namespace == "team/group")
         #expect(code { _ = try request(#"{"name":"web"}"#, dryRun: "yes") } == "INVALID_QUERY_PARAMETER_TYPE")
         #expect(code { _ = try request("not json") } == "INVALID_JSON_BODY")
         #expect(code { _ = try request("[]") } == "INVALID_JSON_BODY")
         #expect(code { _ = try request(#"{"name":7}"#) } == "INVALID_BODY_PARAMETER_TYPE")
         #expect(code { _ = try request(#"{"name":"a","namespace":"b"}"#) } == "INVALID_BODY_PARAMETER")
         #expect(code { _ = try request("{}") } == "INVALID_BODY_PARAMETER")
-        #expect(code { _ = try request(#"{"name":"Web"}"#) } == "INVALID_BODY_PARAMETER")
-        #expect(code { _ = try request(#"{"name":"a/b"}"#) } == "INVALID_BODY_PARAMETER")
+        #expect(code { _ = try request(#"{"name":"Web"}"#) } == "INVALID_BODY_PARAMETER_TYPE")
+        #expect(code { _ = try request(#"{"name":"a/b"}"#) } == "INVALID_BODY_PARAMETER_TYPE")
+        #expect(code { _ = try request(#"{"name":"a_b"}"#) } == "INVALID_BODY_PARAMETER_TYPE", "no project name")
+        #expect(code { _ = try request(#"{"name":"a--b"}"#) } == "INVALID_BODY_PARAMETER_TYPE")
+        #expect(try request(#"{"name":"a.b-c"}"#).rename.target.value == "team/a.b-c")
+        #expect(code { _ = try request(#"{"namespace":"other"}"#) } == "INVALID_BODY_PARAMETER", "another top-level namespace")
+        #expect(code { _ = try GitLabRenameRequest(path: RepositoryName("team"), dryRun: nil, body: Array(#"{"name":"x"}"#.utf8)) }
+            == "INVALID_BODY_PARAMETER", "a top-level namespace is not renamed")
         #expect(code { _ = try request(#"{"name":"app"}"#) } == "RENAME_CONFLICT", "its own name")
         #expect(code { _ = try request(#"{"namespace":"team/app/sub"}"#) } == "RENAME_CONFLICT", "into itself")
         #expect(code { _ = try GitLabRenameRequest(path: RepositoryName("team"), dryRun: nil, body: Array(#"{"namespace":"x"}"#.utf8)) }
             == "INVALID_BODY_PARAMETER", "a top-level namespace does not move")
         let long = String(repeating: "a", count: 260)
-        #expect(code { _ = try request(#"{"name":"\#(long)"}"#) } == "INVALID_BODY_PARAMETER", "too long in all")
+        #expect(code { _ = try request(#"{"name":"\#(long)"}"#) } == "INVALID_BODY_PARAMETER_TYPE", "too long in all")
     }
 
     @Test func renamedPathsMapEveryRepositoryBelowTheSource() throws {
@@ -76,7 +82,10 @@ import WharfServer
             let lease = try await client.execute(uri: "/gitlab/v1/repositories/team/app/?dry_run=true", method: .patch, body: bytes(#"{"name":"renamed"}"#))
             #expect(lease.status == .accepted)
             let ttl = try #require((try JSONSerialization.jsonObject(with: Data(lease.body.readableBytesView)) as? [String: String])?["ttl"])
-            #expect(ttl.hasSuffix("Z"), "\(ttl)")
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            let expiry = try #require(formatter.date(from: ttl)).timeIntervalSinceNow
+            #expect(expiry > 50 && expiry <= 60.5, "the lease runs about a minute: \(ttl)")
             #expect(try await client.execute(uri: "/v2/team/app/manifests/v1", method: .get).status == .ok, "a dry run renames nothing")
             let other = try await client.execute(uri: "/gitlab/v1/repositories/team/other/", method: .patch, body: bytes(#"{"name":"renamed"}"#))
             #expect(other.status == .conflict && errorCode(other) == "RENAME_CONFLICT", "leased to team/app")
@@ -101,10 +110,12 @@ import WharfServer
             let bad = try await client.execute(uri: "/gitlab/v1/repositories/team/renamed/", method: .patch, body: bytes("{"))
             #expect(bad.status == .badRequest && errorCode(bad) == "INVALID_JSON_BODY")
 
-            let move = try await client.execute(uri: "/gitlab/v1/repositories/team/renamed/", method: .patch, body: bytes(#"{"namespace":"elsewhere"}"#))
+            let across = try await client.execute(uri: "/gitlab/v1/repositories/team/renamed/", method: .patch, body: bytes(#"{"namespace":"elsewhere"}"#))
+            #expect(across.status == .badRequest && errorCode(across) == "INVALID_BODY_PARAMETER", "tenants keep their images")
+            let move = try await client.execute(uri: "/gitlab/v1/repositories/team/renamed/", method: .patch, body: bytes(#"{"namespace":"team/group"}"#))
             #expect(move.status == .noContent)
-            #expect(try await client.execute(uri: "/v2/elsewhere/renamed/web/manifests/main", method: .get).status == .ok)
-            let details = try await client.execute(uri: "/gitlab/v1/repositories/elsewhere/renamed/?size=self", method: .get)
+            #expect(try await client.execute(uri: "/v2/team/group/renamed/web/manifests/main", method: .get).status == .ok)
+            let details = try await client.execute(uri: "/gitlab/v1/repositories/team/group/renamed/?size=self", method: .get)
             #expect(details.status == .ok)
         }
     }
@@ -132,11 +143,17 @@ import WharfServer
             noMeta.meta = nil
             let unclaimed = try await client.execute(uri: uri, method: .patch, headers: try await token([noMeta, nested]), body: bytes(#"{"name":"web"}"#))
             #expect(unclaimed.status == .badRequest && errorCode(unclaimed) == "UNKNOWN_PROJECT_PATH_CLAIM")
+            var nestedClaim = nested
+            nestedClaim.meta = meta
+            let onAnotherEntry = try await client.execute(uri: uri, method: .patch, headers: try await token([noMeta, nestedClaim]), body: bytes(#"{"name":"web"}"#))
+            #expect(errorCode(onAnotherEntry) == "UNKNOWN_PROJECT_PATH_CLAIM", "the claim counts on the path's own entry only")
+            let unauthenticatedBadBody = try await client.execute(uri: uri, method: .patch, body: bytes("{"))
+            #expect(unauthenticatedBadBody.status == .unauthorized, "the token is checked before the body")
             var elsewhere = base
             elsewhere.meta = TokenClaims.Meta(projectPath: "team/other")
             let mismatch = try await client.execute(uri: uri, method: .patch, headers: try await token([elsewhere, nested]), body: bytes(#"{"name":"web"}"#))
             #expect(mismatch.status == .badRequest && errorCode(mismatch) == "MISMATCH_PROJECT_PATH_CLAIM")
-            let move = try await client.execute(uri: uri, method: .patch, headers: try await token([base, nested]), body: bytes(#"{"namespace":"other"}"#))
+            let move = try await client.execute(uri: uri, method: .patch, headers: try await token([base, nested]), body: bytes(#"{"namespace":"team/other"}"#))
             #expect(move.status == .unauthorized, "a move needs push below the namespace")
             let renamed = try await client.execute(uri: uri, method: .patch, headers: try await token([base, nested]), body: bytes(#"{"name":"web"}"#))
             #expect(renamed.status == .noContent)
@@ -144,11 +161,11 @@ import WharfServer
                 uri: "/v2/team/web/blobs/\(digest(image.config))", method: .get, headers: try await CrossTenantTests.token("rails", [("team/web", ["pull"])])
             )
             #expect(pull.body == image.config)
-            let target = TokenClaims.Access(type: "repository", name: "other/*", actions: ["push"])
+            let target = TokenClaims.Access(type: "repository", name: "team/other/*", actions: ["push"])
             let webBase = TokenClaims.Access(type: "repository", name: "team/web", actions: ["pull", "push"], meta: TokenClaims.Meta(projectPath: "team/web"))
             let webNested = TokenClaims.Access(type: "repository", name: "team/web/*", actions: ["pull"])
             let moved = try await client.execute(
-                uri: "/gitlab/v1/repositories/team/web/", method: .patch, headers: try await token([webBase, webNested, target]), body: bytes(#"{"namespace":"other"}"#)
+                uri: "/gitlab/v1/repositories/team/web/", method: .patch, headers: try await token([webBase, webNested, target]), body: bytes(#"{"namespace":"team/other"}"#)
             )
             #expect(moved.status == .noContent)
         }
@@ -172,6 +189,9 @@ import WharfServer
             let uri = "/gitlab/v1/repositories/bob/app/"
             let owner = try await client.execute(uri: uri, method: .patch, headers: try await token("bob"), body: bytes(#"{"name":"web"}"#))
             #expect(owner.status == .forbidden && errorCode(owner) == "DENIED")
+            let nowhere = try await client.execute(uri: uri, method: .patch, headers: try await token("root"), body: bytes(#"{"name":"web"}"#))
+            #expect(nowhere.status == .forbidden, "the target must be a project, whose tag rules then apply")
+            _ = try await identity.createProject(path: "bob/web", visibility: .private)
             let admin = try await client.execute(uri: uri, method: .patch, headers: try await token("root"), body: bytes(#"{"name":"web"}"#))
             #expect(admin.status == .noContent)
         }

@@ -29,8 +29,12 @@ import WharfServer
         try await Self.app(readOnly: true, metadata: metadata, driver: driver).test(.router) { client in
             let get = try await client.execute(uri: "/v2/r/blobs/\(digest(content))", method: .get)
             #expect(get.status == .ok)
-            for (uri, method) in [("/v2/r/blobs/uploads/", HTTPRequest.Method.post), ("/v2/r/manifests/v1", .put), ("/v2/r/blobs/\(digest(content))", .delete)] {
-                let response = try await client.execute(uri: uri, method: method, body: bytes("{}"))
+            let writes = [
+                ("/v2/r/blobs/uploads/", HTTPRequest.Method.post), ("/v2/r/manifests/v1", .put), ("/v2/r/blobs/\(digest(content))", .delete),
+                ("/gitlab/v1/repositories/r/", .patch),
+            ]
+            for (uri, method) in writes {
+                let response = try await client.execute(uri: uri, method: method, body: bytes(#"{"name":"s"}"#))
                 #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
                 #expect(errorCode(response) == "UNSUPPORTED")
                 #expect(String(buffer: response.body).contains("read-only"))

@@ -141,11 +141,14 @@ import Testing
         #expect(try await world.grant(reporter, "repository:group/app/sub/*:pull") == ["group/app/sub/*:pull"])
         #expect(try await world.grant(.anonymous, "repository:group/app/*:pull").isEmpty, "a private project's descendants")
         #expect(try await world.grant(dev, "repository:group/none/*:pull").isEmpty)
-        // Administrators may push below any path: GitLab's namespace moves ask for `<namespace>/*:push`.
+        // Administrators signed in with a password or an `api` token may push below any path:
+        // GitLab's namespace moves ask for `<namespace>/*:push`.
         let root = Principal.user(try #require(try await world.store.user(named: "root")), scopes: nil)
         #expect(try await world.grant(root, "repository:elsewhere/*:pull,push,delete") == ["elsewhere/*:pull,push"])
-        let readOnlyRoot = Principal.user(try #require(try await world.store.user(named: "root")), scopes: [.readRegistry])
-        #expect(try await world.grant(readOnlyRoot, "repository:elsewhere/*:pull,push") == ["elsewhere/*:pull"], "the token's scopes narrow it")
+        let apiRoot = Principal.user(try #require(try await world.store.user(named: "root")), scopes: [.api])
+        #expect(try await world.grant(apiRoot, "repository:elsewhere/*:pull,push") == ["elsewhere/*:pull,push"])
+        let registryRoot = Principal.user(try #require(try await world.store.user(named: "root")), scopes: [.readRegistry, .writeRegistry])
+        #expect(try await world.grant(registryRoot, "repository:elsewhere/*:pull,push").isEmpty, "as for the catalog, a token needs api")
         let rootAdministers = try await world.grantor.isAdministrator(subject: "root")
         let devAdministers = try await world.grantor.isAdministrator(subject: "dev")
         #expect(rootAdministers && !devAdministers)

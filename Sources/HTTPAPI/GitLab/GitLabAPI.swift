@@ -14,6 +14,8 @@ struct GitLabAPI: Sendable {
     let metadata: any MetadataStore
     let quotas: QuotaService
     let renamer: RepositoryRenamer
+    /// `storage.maintenance.readonly`: a rename is a write.
+    let readOnly: Bool
     let authorizer: any RegistryAuthorizer
     let version: String
     static let versionHeader = HTTPField.Name("Gitlab-Container-Registry-Version")!
@@ -99,8 +101,14 @@ struct GitLabAPI: Sendable {
     struct LeaseView: Encodable { let ttl: String }
 
     /// GitLab's rename: push and pull on the path, pull below it, push below the namespace of a
-    /// move, and a token whose `meta.project_path` is the path.
+    /// move, and a token whose `meta.project_path`, on the path's own entry, is the path. The
+    /// token is checked before the body is looked at.
     private func rename(_ name: RepositoryName, request: Request, origin: String, peer: String?) async throws -> Response {
+        let base = [ResourceAccess.repository(name.value, "pull"), .repository(name.value, "push"), .repository(name.value + "/*", "pull")]
+        var caller = try await authorizer.authorize(accesses: base, request: request, origin: origin, peer: peer)
+        if readOnly {
+            throw RegistryError(.unsupported, detail: "the registry is in read-only mode (storage.maintenance.readonly); reads work")
+        }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: GitLabRenameRequest.maxBodyBytes)
@@ -110,19 +118,23 @@ struct GitLabAPI: Sendable {
         let parsed = try GitLabRenameRequest(
             path: name, dryRun: request.uri.queryParameters["dry_run"].map(String.init), body: Array(buffer: body)
         )
-        var accesses = [ResourceAccess.repository(name.value, "pull"), .repository(name.value, "push"), .repository(name.value + "/*", "pull")]
-        if let namespace = parsed.namespace { accesses.append(.repository(namespace + "/*", "push")) }
-        let caller = try await authorizer.authorize(accesses: accesses, request: request, origin: origin, peer: peer)
-        if let paths = caller.projectPaths {
-            guard !paths.isEmpty else {
-                throw RegistryError(.unknownProjectPathClaim, detail: "the token has no meta.project_path claim")
+        if let namespace = parsed.namespace {
+            caller = try await authorizer.authorize(
+                accesses: base + [.repository(namespace + "/*", "push")], request: request, origin: origin, peer: peer
+            )
+        }
+        if let claims = caller.projectPaths {
+            guard let path = claims[name.value] else {
+                throw RegistryError(.unknownProjectPathClaim, detail: "the token's entry for \(name) has no meta.project_path claim")
             }
-            guard paths.contains(name.value) else {
-                throw RegistryError(.mismatchProjectPathClaim, detail: "the token's meta.project_path is not \(name)")
+            guard path == name.value else {
+                throw RegistryError(.mismatchProjectPathClaim, detail: "the token's meta.project_path is \(path), not \(name)")
             }
         }
-        guard try await caller.mayRename() else {
-            throw RegistryError(.denied, detail: "renaming repositories needs an administrator's token where Wharf issues the tokens")
+        guard try await caller.mayRename(into: parsed.rename.target) else {
+            throw RegistryError(
+                .denied, detail: "where Wharf issues the tokens, renaming repositories needs an administrator's token and a project at \(parsed.rename.target)"
+            )
         }
         guard let until = try await renamer.rename(parsed.rename, dryRun: parsed.dryRun) else {
             return Response(status: .noContent, headers: [Self.versionHeader: version])
@@ -166,20 +178,19 @@ struct GitLabAPI: Sendable {
         if let filter, filter.isEmpty || filter.count > 128 || !filter.allSatisfy(Self.filterCharacters.contains) {
             throw RegistryError(.invalidQueryParameterValue, detail: "the 'name' query parameter must match ^[a-zA-Z0-9._-]{1,128}$")
         }
-        let exact = try query["name_exact"].map { text throws(RegistryError) -> Tag in
+        let exact = try query["name_exact"].flatMap { $0.isEmpty ? nil : $0 }.map { text throws(RegistryError) -> Tag in
             guard filter == nil else { throw RegistryError(.invalidQueryParameterValue, detail: "keys: [name name_exact] are mutually exclusive") }
             guard let tag = try? Tag(String(text)) else {
                 throw RegistryError(.invalidQueryParameterValue, detail: "the 'name_exact' query parameter must be a valid tag name")
             }
             return tag
         }
-        let withReferrers: Bool
-        switch query["referrers"].map(String.init) {
-        case nil, "false": withReferrers = false
-        case "true": withReferrers = true
-        default: throw RegistryError(.invalidQueryParameterType, detail: "the 'referrers' query parameter value type must be one of: bool")
+        // As GitLab's registry reads them: anything but `true` is false; types are trimmed and
+        // compared in lower case.
+        let withReferrers = query["referrers"] == "true"
+        let referrerTypes = query["referrer_type"].map {
+            Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
         }
-        let referrerTypes = query["referrer_type"].map { Set($0.split(separator: ",").map { String($0) }) }
         let sortText = query["sort"].map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? "name"
         let descending = sortText.hasPrefix("-")
         guard let order = GitLabTagPage.Order(rawValue: String(sortText.dropFirst(descending ? 1 : 0))) else {
@@ -201,11 +212,13 @@ struct GitLabAPI: Sendable {
             let time = GitLabTimestamp.milliseconds(record.pushedAt)
             var referrers: [ReferrerView]?
             if withReferrers {
-                referrers = try await metadata.referrers(of: record.digest, in: name, artifactType: nil).compactMap { descriptor in
+                let found = try await metadata.referrers(of: record.digest, in: name, artifactType: nil).compactMap { descriptor -> ReferrerView? in
                     let type = descriptor.artifactType ?? descriptor.mediaType
-                    guard referrerTypes?.contains(type) ?? true else { return nil }
+                    guard referrerTypes.map({ $0.isEmpty || $0.contains(type.lowercased()) }) ?? true else { return nil }
                     return ReferrerView(artifactType: type, digest: descriptor.digest.description)
                 }
+                // Left out when there are none, as GitLab's registry does.
+                referrers = found.isEmpty ? nil : found
             }
             views.append(TagView(
                 name: record.tag.value, digest: record.digest.description, mediaType: manifest.mediaType, sizeBytes: size,

@@ -36,8 +36,12 @@ public struct GitLabRenameRequest: Equatable, Sendable {
                 throw RegistryError(.invalidBodyParameter, detail: "the body must set 'name' or 'namespace'")
             }
         } catch let error as RepositoryRenameError {
-            if case .overlapping = error { throw RegistryError(.renameConflict, detail: error.message) }
-            throw RegistryError(.invalidBodyParameter, detail: error.message)
+            switch error {
+            case .overlapping: throw RegistryError(.renameConflict, detail: error.message)
+            // GitLab's registry answers a name that is no project name with this code.
+            case .invalidName: throw RegistryError(.invalidBodyParameterType, detail: error.message)
+            case .topLevel, .otherTopLevel: throw RegistryError(.invalidBodyParameter, detail: error.message)
+            }
         } catch let error as RegistryError {
             throw error
         } catch {

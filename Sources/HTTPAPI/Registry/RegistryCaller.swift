@@ -10,14 +10,15 @@ public struct RegistryCaller: Sendable {
     public let principal: String?
     /// The token's protected and immutable tag patterns for the repository the route names.
     public let tagProtection: TagProtection
-    /// The token's `meta.project_path` claims, which a rename must match; nil without a token.
-    public let projectPaths: Set<String>?
+    /// The token's `meta.project_path` claims by the name of the access entry that carries
+    /// them (a rename's must be its path's own); nil without a token.
+    public let projectPaths: [String: String]?
     private let pullCheck: @Sendable (RepositoryName) async throws -> Bool
-    private let renameCheck: @Sendable () async throws -> Bool
+    private let renameCheck: @Sendable (RepositoryName) async throws -> Bool
 
     public init(
-        principal: String?, tagProtection: TagProtection = .none, projectPaths: Set<String>? = nil,
-        mayRename: @escaping @Sendable () async throws -> Bool = { true },
+        principal: String?, tagProtection: TagProtection = .none, projectPaths: [String: String]? = nil,
+        mayRename: @escaping @Sendable (RepositoryName) async throws -> Bool = { _ in true },
         mayPull: @escaping @Sendable (RepositoryName) async throws -> Bool
     ) {
         self.principal = principal
@@ -27,11 +28,12 @@ public struct RegistryCaller: Sendable {
         self.pullCheck = mayPull
     }
 
-    /// Whether the caller may rename repositories it holds the scopes for: GitLab's tokens
-    /// decide that in GitLab; where Wharf issues the tokens, only an administrator may, since
-    /// a rename moves images between projects, past their tag rules.
-    public func mayRename() async throws -> Bool {
-        try await renameCheck()
+    /// Whether the caller may rename repositories it holds the scopes for to `target`: GitLab's
+    /// tokens decide that in GitLab; where Wharf issues the tokens, only an administrator may,
+    /// and only into a project (whose tag rules then govern the images), since a rename moves
+    /// images out of a project past its rules.
+    public func mayRename(into target: RepositoryName) async throws -> Bool {
+        try await renameCheck(target)
     }
 
     public func mayPull(_ repository: RepositoryName) async throws -> Bool {

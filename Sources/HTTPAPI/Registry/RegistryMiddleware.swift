@@ -33,7 +33,8 @@ public struct RegistryMiddleware: RouterMiddleware {
         self.services = services
         self.version = version
         gitLab = GitLabAPI(
-            metadata: services.metadata, quotas: services.quotas, renamer: services.renamer, authorizer: authorizer, version: version
+            metadata: services.metadata, quotas: services.quotas, renamer: services.renamer, readOnly: readOnly, authorizer: authorizer,
+            version: version
         )
         self.authorizer = authorizer
         self.origin = origin

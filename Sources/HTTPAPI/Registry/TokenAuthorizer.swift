@@ -69,10 +69,14 @@ public struct TokenAuthorizer: RegistryAuthorizer {
 
     private func caller(_ claims: TokenClaims, protection: TagProtection) -> RegistryCaller {
         let identity = identity
-        let projectPaths = Set(claims.access.compactMap { $0.meta?.projectPath })
-        let mayRename: @Sendable () async throws -> Bool = {
+        var projectPaths: [String: String] = [:]
+        for access in claims.access where access.type == "repository" {
+            if let path = access.meta?.projectPath, projectPaths[access.name] == nil { projectPaths[access.name] = path }
+        }
+        let mayRename: @Sendable (RepositoryName) async throws -> Bool = { target in
             guard let identity else { return true }
-            return try await identity.isAdministrator(subject: claims.subject)
+            guard try await identity.isAdministrator(subject: claims.subject) else { return false }
+            return try await identity.hasProject(for: target.value)
         }
         return RegistryCaller(principal: claims.subject, tagProtection: protection, projectPaths: projectPaths, mayRename: mayRename) { repository in
             if AccessController.grants(claims, .repository(repository.value, "pull")) { return true }

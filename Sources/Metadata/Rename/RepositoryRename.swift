@@ -16,20 +16,40 @@ public struct RepositoryRename: Sendable, Equatable {
         self.target = target
     }
 
-    /// GitLab's `{"name": ...}`: the last component changes, the parent stays.
+    /// GitLab's `{"name": ...}`: the last component changes, the parent stays. The name is a
+    /// GitLab project name as well as a repository component: `[a-z0-9]+([.-][a-z0-9]+)*`.
+    /// A top-level namespace is not renamed (it is a tenant, not a project).
     public static func renaming(_ source: RepositoryName, to name: String) throws(RepositoryRenameError) -> RepositoryRename {
-        guard RepositoryName.isValidComponent(name) else { throw .invalidName(name) }
+        guard source.components.count > 1 else { throw .topLevel(source.value) }
+        guard isProjectName(name) else { throw .invalidName(name) }
         let parent = source.components.dropLast().joined(separator: "/")
-        return try RepositoryRename(source: source, target: validName(parent.isEmpty ? name : parent + "/" + name))
+        return try RepositoryRename(source: source, target: validName(parent + "/" + name))
     }
 
-    /// GitLab's `{"namespace": ...}`: the path moves below another namespace, keeping its last
-    /// component. A top-level namespace cannot move.
+    /// GitLab's `{"namespace": ...}`: the path moves below another namespace of the same
+    /// top-level namespace, keeping its last component. Nothing moves between top-level
+    /// namespaces (tenants, with their own limits).
     public static func moving(_ source: RepositoryName, into namespace: String) throws(RepositoryRenameError) -> RepositoryRename {
         guard source.components.count > 1 else { throw .topLevel(source.value) }
         let parent: RepositoryName
         do { parent = try RepositoryName(namespace) } catch { throw .invalidName(namespace) }
+        guard parent.components[0] == source.components[0] else { throw .otherTopLevel(source: source.value, namespace: namespace) }
         return try RepositoryRename(source: source, target: validName(parent.value + "/" + source.components.last!))
+    }
+
+    /// `[a-z0-9]+([.-][a-z0-9]+)*`: what GitLab allows as a project path.
+    static func isProjectName(_ name: String) -> Bool {
+        var previous: UInt8?
+        for byte in name.utf8 {
+            let alphanumeric = (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            if !alphanumeric {
+                guard byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-"), let previous, previous != UInt8(ascii: "."), previous != UInt8(ascii: "-") else {
+                    return false
+                }
+            }
+            previous = byte
+        }
+        return previous.map { $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "-") } ?? false
     }
 
     /// The new name of a repository at or below the source; nil for any other repository.
@@ -62,14 +82,18 @@ public enum RepositoryRenameError: Error, Sendable, Equatable {
     case invalidName(String)
     /// The target is the source, or one lies below the other.
     case overlapping(source: String, target: String)
-    /// Top-level namespaces cannot be moved.
+    /// Top-level namespaces are neither renamed nor moved.
     case topLevel(String)
+    /// A move may not leave its top-level namespace.
+    case otherTopLevel(source: String, namespace: String)
 
     public var message: String {
         switch self {
         case .invalidName(let name): "'\(name.prefix(300))' is not a valid repository name"
         case .overlapping(let source, let target): "\(source) cannot be renamed to \(target): one path contains the other"
-        case .topLevel(let path): "\(path) is a top-level namespace, which cannot be moved"
+        case .topLevel(let path): "\(path) is a top-level namespace, which cannot be renamed or moved"
+        case .otherTopLevel(let source, let namespace):
+            "\(source) cannot move to \(namespace.prefix(300)): top level namespaces can not be changed"
         }
     }
 }

@@ -34,7 +34,7 @@ public struct RepositoryRenamer: Sendable {
         do {
             if dryRun {
                 let until = now + Self.leaseSeconds
-                try await metadata.leaseRename(rename, until: until, now: now, maxRepositories: Self.maxRepositories)
+                try await metadata.leaseRename(rename, until: until, now: now, maxRepositories: Self.maxRepositories, quota: quota)
                 return until
             }
             let ended = try await metadata.renameRepositories(rename, now: now, maxRepositories: Self.maxRepositories, quota: quota)
