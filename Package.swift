@@ -160,6 +160,7 @@ let package = Package(
                 crypto, .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"), .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
+            exclude: ["make_key_fixtures.py"],
             swiftSettings: swiftSettings
         ),
 
@@ -202,7 +203,6 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"), .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
-            exclude: ["make_fixtures.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -16,21 +16,14 @@ public final class PasswordHasher: Sendable {
     private let recent = NIOLockedValueBox<[[UInt8]: Double]>([:])
     private let memorySeconds: Double
     /// A hash of nothing anyone knows, checked when there is no real one (unknown or blocked
-    /// users, wrong tokens), so a failed login costs one bcrypt whatever made it fail.
-    private let dummyHash: String
+    /// users, wrong tokens), so a failed login costs one bcrypt whatever made it fail. Made on
+    /// first need, off the cooperative pool.
+    private let dummyHash = NIOLockedValueBox<String?>(nil)
     private let checks = NIOLockedValueBox(0)
-
-    /// Where every bcrypt runs.
-    static let pool: NIOThreadPool = {
-        let pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount - 1))
-        pool.start()
-        return pool
-    }()
 
     public init(cost: UInt8 = 10, memorySeconds: Double = 300) {
         self.cost = cost
         self.memorySeconds = memorySeconds
-        self.dummyHash = Bcrypt.hash(SecretGenerator.make(prefix: "dummy-"), cost: cost)
     }
 
     /// bcrypt checks made (real and dummy), for tests of equal login cost.
@@ -38,14 +31,14 @@ public final class PasswordHasher: Sendable {
 
     public func hash(_ password: String) async throws -> String {
         let cost = cost
-        return try await Self.pool.runIfActive { Bcrypt.hash(password, cost: cost) }
+        return try await CPUWork.run { Bcrypt.hash(password, cost: cost) }
     }
 
     public func verify(_ password: String, hash: String, now: Double) async throws -> Bool {
         let key = Array(SHA256.hash(data: Array((hash + "\u{0}" + password).utf8)))
         if let until = recent.withLockedValue({ $0[key] }), now < until { return true }
         checks.withLockedValue { $0 += 1 }
-        guard try await Self.pool.runIfActive({ Bcrypt.verify(password, hash: hash) }) else { return false }
+        guard try await CPUWork.run({ Bcrypt.verify(password, hash: hash) }) else { return false }
         recent.withLockedValue { entries in
             if entries.count > 10_000 { entries = entries.filter { $0.value > now } }
             entries[key] = now + memorySeconds
@@ -56,8 +49,14 @@ public final class PasswordHasher: Sendable {
     /// Spends the time of one real check and fails: login timing does not tell an unknown
     /// username from a known one.
     public func verifyNothing(_ password: String) async throws {
-        let dummyHash = dummyHash
+        let cost = cost, made = dummyHash.withLockedValue { $0 }
         checks.withLockedValue { $0 += 1 }
-        _ = try await Self.pool.runIfActive { Bcrypt.verify(password, hash: dummyHash) }
+        if let made {
+            _ = try await CPUWork.run { Bcrypt.verify(password, hash: made) }
+        } else {
+            // The first refusal makes the hash: one bcrypt, as every later refusal costs.
+            let hash = try await CPUWork.run { Bcrypt.hash(SecretGenerator.make(prefix: "dummy-"), cost: cost) }
+            dummyHash.withLockedValue { if $0 == nil { $0 = hash } }
+        }
     }
 }

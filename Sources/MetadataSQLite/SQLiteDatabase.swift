@@ -18,6 +18,17 @@ public final class SQLiteDatabase: Sendable {
         case relaxed
     }
 
+    /// Opens (and migrates) the database on a thread of its own: opening writes and syncs the
+    /// file, once per migration, which must not hold a thread of the cooperative pool.
+    public static func open(path: String, durability: Durability = .full) async throws -> SQLiteDatabase {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try SQLiteDatabase(path: path, durability: durability) })
+            }
+        }
+    }
+
+    /// Opens the database on the calling thread, blocking it: from async code, use `open`.
     public init(path: String, durability: Durability = .full) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
@@ -35,7 +46,7 @@ public final class SQLiteDatabase: Sendable {
     /// SQLite opens it (SQLite gives `-wal` and `-shm` the database file's mode), and files an
     /// older Wharf created with the umask's mode are narrowed.
     static func restrictToOwner(_ path: String) throws {
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw DatabaseError(resultCode: .SQLITE_CANTOPEN, message: "cannot open \(path): \(String(cString: strerror(errno)))")
         }

@@ -15,6 +15,12 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     /// Opens (creating and migrating) a database of its own at `path`.
+    /// A store on the database at `path`, opened off the cooperative pool.
+    public static func open(path: String) async throws -> SQLiteMetadataStore {
+        SQLiteMetadataStore(database: try await SQLiteDatabase.open(path: path))
+    }
+
+    /// Blocks the calling thread while the database opens: from async code, use `open`.
     public convenience init(path: String) throws {
         self.init(database: try SQLiteDatabase(path: path))
     }

@@ -19,7 +19,9 @@ struct IdentityRuntime: Sendable {
     static func start(_ configuration: Configuration, data: DataDirectory, database: SQLiteDatabase, logger: Logger) async throws -> IdentityRuntime {
         let store = SQLiteIdentityStore(database: database)
         let passwords = PasswordHasher()
-        let keyPair = try SigningKeyFiles.loadOrGenerate(configuration.identity, data: data, logger: logger)
+        // Reading the files is blocking, making a key takes seconds of CPU: neither on the pool.
+        let settings = configuration.identity
+        let keyPair = try await CPUWork.run { try SigningKeyFiles.loadOrGenerate(settings, data: data, logger: logger) }
         let issuer = try await TokenIssuer(
             keyPair: keyPair, issuer: configuration.identity.issuer, service: configuration.identity.service,
             lifetime: configuration.identity.tokenLifetime

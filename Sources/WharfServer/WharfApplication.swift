@@ -43,7 +43,7 @@ public enum WharfApplication {
         guard let lock else {
             throw WharfStartupError("\(root) is being restored (`wharf backup restore` holds \(DataDirectoryLock.fileName)): start the server when it has finished")
         }
-        let database = try SQLiteDatabase(path: data.database)
+        let database = try await SQLiteDatabase.open(path: data.database)
         // An open registry (REGISTRY_AUTH=none) issues no tokens, so it needs no key and no root.
         let issuesTokens = configuration.role == .auth || (configuration.role == .all && configuration.auth != .disabled)
         let identity: IdentityRuntime? = issuesTokens ? try await IdentityRuntime.start(configuration, data: data, database: database, logger: logger) : nil

@@ -27,10 +27,10 @@ struct CleanupPolicyCommand: AsyncParsableCommand {
         }
     }
 
-    static func service(_ options: ConfigurationOptions) throws -> CleanupService {
+    static func service(_ options: ConfigurationOptions) async throws -> CleanupService {
         var logger = Logger(label: "wharf-cleanup")
         logger.logLevel = .warning
-        let database = try options.database(try options.configuration())
+        let database = try await options.database(try options.configuration())
         return CleanupService(
             metadata: SQLiteMetadataStore(database: database), logger: logger, protectedTags: WharfApplication.protectedTags(database)
         )
@@ -113,7 +113,7 @@ struct CleanupPolicyCommand: AsyncParsableCommand {
         var dryRun = false
 
         func run() async throws {
-            let service = try CleanupPolicyCommand.service(options)
+            let service = try await CleanupPolicyCommand.service(options)
             let policy = try await service.policy(for: try target.path())
             let report: CleanupReport
             do {

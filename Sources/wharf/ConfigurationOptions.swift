@@ -44,32 +44,32 @@ struct ConfigurationOptions: ParsableArguments {
 
     /// The identity operations on the data directory's database. The server may keep running:
     /// SQLite's WAL lets both write.
-    func admin() throws -> IdentityAdmin {
+    func admin() async throws -> IdentityAdmin {
         let data = try dataDirectory()
         guard FileManager.default.fileExists(atPath: data.database) else {
             throw ValidationError("no Wharf data in \(data) (no \(DataDirectory.databaseName)): start `wharf serve` once, or pass --root or --config")
         }
-        return IdentityAdmin(store: SQLiteIdentityStore(database: try SQLiteDatabase(path: data.database)), passwords: PasswordHasher())
+        return IdentityAdmin(store: SQLiteIdentityStore(database: try await SQLiteDatabase.open(path: data.database)), passwords: PasswordHasher())
     }
 
     /// Storage limits and usage in the data directory's database, with the configuration's
     /// `quotas.default`.
-    func quotas() throws -> QuotaService {
+    func quotas() async throws -> QuotaService {
         let configuration = try configuration()
-        return QuotaService(metadata: try metadataStore(configuration), defaults: QuotaDefaults(namespaceLimit: configuration.storage.quotaDefault))
+        return QuotaService(metadata: try await metadataStore(configuration), defaults: QuotaDefaults(namespaceLimit: configuration.storage.quotaDefault))
     }
 
     /// The data directory's registry metadata (a server may run on it: SQLite's WAL lets both write).
-    func metadataStore(_ configuration: Configuration) throws -> SQLiteMetadataStore {
-        SQLiteMetadataStore(database: try database(configuration))
+    func metadataStore(_ configuration: Configuration) async throws -> SQLiteMetadataStore {
+        SQLiteMetadataStore(database: try await database(configuration))
     }
 
     /// The data directory's database, which must exist.
-    func database(_ configuration: Configuration) throws -> SQLiteDatabase {
+    func database(_ configuration: Configuration) async throws -> SQLiteDatabase {
         let data = DataDirectory(configuration.storage.rootDirectory)
         guard FileManager.default.fileExists(atPath: data.database) else {
             throw ValidationError("no Wharf data in \(data) (no \(DataDirectory.databaseName)): start `wharf serve` once, or pass --root or --config")
         }
-        return try SQLiteDatabase(path: data.database)
+        return try await SQLiteDatabase.open(path: data.database)
     }
 }

@@ -24,7 +24,7 @@ struct GCCommand: AsyncParsableCommand {
         let driver: any StorageDriver
         let lock: DataDirectoryLock
 
-        init(_ options: ConfigurationOptions, reviewAfter: String?, uploadGrace: String? = nil) throws {
+        init(_ options: ConfigurationOptions, reviewAfter: String?, uploadGrace: String? = nil) async throws {
             var configuration = try options.configuration()
             if let reviewAfter { configuration.gc.reviewAfter = try Self.seconds(reviewAfter, option: "--review-after") }
             if let uploadGrace { configuration.gc.uploadGrace = try Self.seconds(uploadGrace, option: "--upload-grace") }
@@ -37,7 +37,7 @@ struct GCCommand: AsyncParsableCommand {
             }
             self.lock = lock
             self.configuration = configuration
-            database = try SQLiteDatabase(path: data.database)
+            database = try await SQLiteDatabase.open(path: data.database)
             metadata = SQLiteMetadataStore(database: database)
             driver = try StorageFactory.driver(configuration)
         }
@@ -77,7 +77,7 @@ struct GCCommand: AsyncParsableCommand {
         var uploadGrace: String?
 
         func run() async throws {
-            let opened = try Opened(options, reviewAfter: reviewAfter, uploadGrace: uploadGrace)
+            let opened = try await Opened(options, reviewAfter: reviewAfter, uploadGrace: uploadGrace)
             defer { opened.close() }
             let console = ConsoleOutput()
             let collector = WharfApplication.collector(
@@ -126,7 +126,7 @@ struct GCCommand: AsyncParsableCommand {
         static let minimumAge: Double = 600
 
         func run() async throws {
-            let opened = try Opened(options, reviewAfter: reviewAfter)
+            let opened = try await Opened(options, reviewAfter: reviewAfter)
             defer { opened.close() }
             let console = ConsoleOutput()
             let age = max(Self.minimumAge, opened.configuration.gc.reviewAfter)

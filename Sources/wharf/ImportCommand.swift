@@ -80,7 +80,7 @@ struct ImportCommand: AsyncParsableCommand {
             defer { withExtendedLifetime(collectionPause) {} }
             // Relaxed commits: an import interrupted by a power cut is simply run again. The
             // checkpoint at the end puts everything on disk before the command reports success.
-            let database = try SQLiteDatabase(path: DataDirectory(target).database, durability: .relaxed)
+            let database = try await SQLiteDatabase.open(path: DataDirectory(target).database, durability: .relaxed)
             let importer = DistributionImporter(
                 source: source, target: storage, metadata: SQLiteMetadataStore(database: database), sameStorage: same, dryRun: dryRun,
                 progress: { console.line($0) }

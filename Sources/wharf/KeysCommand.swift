@@ -23,7 +23,8 @@ struct KeysCommand: AsyncParsableCommand {
             }
             guard days > 0 else { throw ValidationError("--days must be positive") }
             try await manage {
-                let pair = try SigningKeyPair.generate(bits: bits, days: days)
+                let (bits, days) = (bits, days)
+                let pair = try await CPUWork.run { try SigningKeyPair.generate(bits: bits, days: days) }
                 try SigningKeyFiles.write(pair, keyPath: key, certificatePath: certificate)
                 print("wrote \(key) (RSA \(bits)) and \(certificate) (valid \(days) days)")
                 print("key id: \(try pair.keyID())")

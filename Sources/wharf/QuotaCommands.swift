@@ -50,7 +50,7 @@ struct QuotaCommand: AsyncParsableCommand {
                 throw ValidationError("--limit \(limit) is not a byte count: write e.g. 10GiB, 500MiB or 1048576")
             }
             let path = try target.path()!
-            let quotas = try options.quotas()
+            let quotas = try await options.quotas()
             try await quotas.set(path, limit: bytes)
             let usage = try await quotas.usage(path)
             print("limit of \(path) set to \(ByteCount.format(bytes)); in use: \(UsageLine.describe(usage))")
@@ -76,7 +76,7 @@ struct QuotaCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigurationOptions
 
         func run() async throws {
-            let quotas = try options.quotas()
+            let quotas = try await options.quotas()
             let limits = try await quotas.limits()
             if let fallback = quotas.defaultNamespaceLimit {
                 print("default (quotas.default) for namespaces without their own: \(ByteCount.format(fallback))")
@@ -95,7 +95,7 @@ struct UsageCommand: AsyncParsableCommand {
     @OptionGroup var target: QuotaPathOptions
 
     func run() async throws {
-        let quotas = try options.quotas()
+        let quotas = try await options.quotas()
         guard let path = try target.path(required: false) else {
             let namespaces = try await quotas.namespaces()
             if namespaces.isEmpty { print("nothing stored") }

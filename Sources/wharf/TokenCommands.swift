@@ -32,7 +32,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await manage {
-                let admin = try data.admin()
+                let admin = try await data.admin()
                 var owner: Int64?
                 if let user { owner = try await admin.requireUser(user).id }
                 for token in try await admin.store.personalAccessTokens(userID: owner) {

@@ -1,19 +1,20 @@
 import JWTKit
 import SwiftASN1
 import Testing
+import WharfTestSupport
 @testable import Auth
 
 @Suite(.timeLimit(.minutes(3))) struct AccessControllerTests {
     func controller() throws -> AccessController {
         let verifier = try TokenVerifier(
             policy: .init(issuer: TokenMint.issuer, service: TokenMint.service),
-            keys: try TrustedKeySet(certificateBundlePEM: Fixtures.rsa.certificatePEM), clock: { TokenMint.now }
+            keys: try TrustedKeySet(certificateBundlePEM: KeyFixtures.rsa.certificatePEM), clock: { TokenMint.now }
         )
         return AccessController(realm: "https://gitlab.example.com/jwt/auth", verifier: verifier)
     }
 
     func token(_ access: [TokenClaims.Access]) async throws -> String {
-        try await TokenMint.rsa(Fixtures.rsa, TokenMint.claims(access: access), kid: Fixtures.rsa.libtrustID)
+        try await TokenMint.rsa(KeyFixtures.rsa, TokenMint.claims(access: access), kid: KeyFixtures.rsa.libtrustID)
     }
 
     @Test func noTokenGetsAChallengeNamingTheScope() async throws {

@@ -2,16 +2,17 @@ import CryptoExtras
 import Foundation
 import JWTKit
 import Testing
+import WharfTestSupport
 @testable import Auth
 
 /// Tokens built to crash or confuse the verifier: dates outside `Int64`, dates at its edges,
 /// `x5c` junk where no chain is trusted. Each must end in `invalid token` (or, when validly
 /// signed, a decision), never a trap.
-@Suite(.timeLimit(.minutes(3))) struct HostileTokenTests {
+@Suite(.backgroundPriority, .timeLimit(.minutes(3))) struct HostileTokenTests {
     func verifier(acceptsX5C: Bool = true) throws -> TokenVerifier {
         try TokenVerifier(
             policy: .init(issuer: TokenMint.issuer, service: TokenMint.service, acceptsX5C: acceptsX5C),
-            keys: try TrustedKeySet(certificateBundlePEM: TokenVerifierTests.bundle + "\n" + Fixtures.ca.certificatePEM),
+            keys: try TrustedKeySet(certificateBundlePEM: TokenVerifierTests.bundle + "\n" + KeyFixtures.ca.certificatePEM),
             clock: { TokenMint.now }
         )
     }
@@ -41,7 +42,7 @@ import Testing
         let payload = Self.part(#"{"iss":"gitlab-issuer","aud":"container_registry"\#(expiry),"\#(claim)":\#(value)}"#)
         let headers = [
             #"{"alg":"RS256","x5c":["AAAA"]}"#,
-            #"{"alg":"RS256","kid":"\#(Fixtures.rsa.libtrustID)"}"#,
+            #"{"alg":"RS256","kid":"\#(KeyFixtures.rsa.libtrustID)"}"#,
             #"{"alg":"RS256"}"#,
         ]
         for header in headers {
@@ -60,7 +61,7 @@ import Testing
             issuer: TokenMint.issuer, subject: "alice", audience: .single(TokenMint.service), expiresAt: .max, notBefore: .min,
             issuedAt: .min, id: "edge", access: []
         )
-        let token = try await TokenMint.rsa(Fixtures.rsa, forever, kid: Fixtures.rsa.libtrustID)
+        let token = try await TokenMint.rsa(KeyFixtures.rsa, forever, kid: KeyFixtures.rsa.libtrustID)
         #expect(try await v.verify(token).expiresAt == .max)
         #expect(try await v.verify(token).expiresAt == .max)
 
@@ -68,18 +69,18 @@ import Testing
             issuer: TokenMint.issuer, subject: "alice", audience: .single(TokenMint.service), expiresAt: .min, notBefore: .max,
             issuedAt: .max, id: "edge2", access: []
         )
-        try await expectInvalid(try await TokenMint.rsa(Fixtures.rsa, never, kid: Fixtures.rsa.libtrustID), verifier: v)
+        try await expectInvalid(try await TokenMint.rsa(KeyFixtures.rsa, never, kid: KeyFixtures.rsa.libtrustID), verifier: v)
         let late = TokenClaims(
             issuer: TokenMint.issuer, subject: "alice", audience: .single(TokenMint.service), expiresAt: .max, notBefore: .max,
             issuedAt: .max, id: "edge3", access: []
         )
-        try await expectInvalid(try await TokenMint.rsa(Fixtures.rsa, late, kid: Fixtures.rsa.libtrustID), verifier: v)
+        try await expectInvalid(try await TokenMint.rsa(KeyFixtures.rsa, late, kid: KeyFixtures.rsa.libtrustID), verifier: v)
     }
 
     /// A registry that trusts only its own issuer never needs x5c, so it refuses even a chain
     /// that leads to a root it holds.
     @Test func x5cIsRefusedWhenThePolicyDoesNotAskForIt() async throws {
-        let token = try await TokenMint.x5c(Fixtures.leaf, chain: [Fixtures.leaf], TokenMint.claims())
+        let token = try await TokenMint.x5c(KeyFixtures.leaf, chain: [KeyFixtures.leaf], TokenMint.claims())
         #expect(try await verifier().verify(token).subject == "alice")
         try await expectInvalid(token, verifier: try verifier(acceptsX5C: false))
     }
@@ -94,8 +95,8 @@ import Testing
 
     /// RS256 over an arbitrary payload part with the trusted RSA key.
     static func signRaw(payload: String) async throws -> String {
-        let header = part(#"{"alg":"RS256","kid":"\#(Fixtures.rsa.libtrustID)"}"#)
-        let key = try _RSA.Signing.PrivateKey(pemRepresentation: Fixtures.rsa.privateKeyPEM)
+        let header = part(#"{"alg":"RS256","kid":"\#(KeyFixtures.rsa.libtrustID)"}"#)
+        let key = try _RSA.Signing.PrivateKey(pemRepresentation: KeyFixtures.rsa.privateKeyPEM)
         let signature = try key.signature(for: Data("\(header).\(payload)".utf8), padding: .insecurePKCS1v1_5)
         return "\(header).\(payload).\(KeyIdentifiers.base64URL(signature.rawRepresentation))"
     }

@@ -1,18 +1,19 @@
 import JWTKit
 import SwiftASN1
 import Testing
+import WharfTestSupport
 import X509
 @testable import Auth
 
 @Suite(.timeLimit(.minutes(3))) struct KeyIdentifierTests {
-    @Test(arguments: [Fixtures.rsa, Fixtures.ec, Fixtures.ca, Fixtures.leaf])
-    func identifiersMatchPythonsComputation(_ pair: Fixtures.KeyPair) throws {
+    @Test(arguments: [KeyFixtures.rsa, KeyFixtures.ec, KeyFixtures.ca, KeyFixtures.leaf])
+    func identifiersMatchPythonsComputation(_ pair: KeyFixtures.KeyPair) throws {
         let key = try TrustedKey(certificate: try Certificate(pemEncoded: pair.certificatePEM))
         #expect(key.identifiers == [pair.libtrustID, pair.thumbprint])
     }
 
     @Test func libtrustIDsHaveTwelveGroupsOfFour() {
-        let id = Fixtures.rsa.libtrustID
+        let id = KeyFixtures.rsa.libtrustID
         #expect(id.count == 59)
         #expect(id.split(separator: ":").count == 12)
         #expect(id.split(separator: ":").allSatisfy { $0.count == 4 })
@@ -29,10 +30,10 @@ import X509
     }
 
     @Test func bundlesAndJWKSNameEveryKey() throws {
-        let bundle = Fixtures.rsa.certificatePEM + "\n" + Fixtures.ec.certificatePEM
+        let bundle = KeyFixtures.rsa.certificatePEM + "\n" + KeyFixtures.ec.certificatePEM
         let jwks = #"{"keys":[{"kty":"EC","kid":"my-ec","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#
         let set = try TrustedKeySet(certificateBundlePEM: bundle, jwksJSON: jwks)
-        for id in [Fixtures.rsa.libtrustID, Fixtures.rsa.thumbprint, Fixtures.ec.libtrustID, Fixtures.ec.thumbprint, "my-ec"] {
+        for id in [KeyFixtures.rsa.libtrustID, KeyFixtures.rsa.thumbprint, KeyFixtures.ec.libtrustID, KeyFixtures.ec.thumbprint, "my-ec"] {
             #expect(set.key(for: id) != nil, "\(id)")
         }
         #expect(set.roots.count == 2)
@@ -40,7 +41,7 @@ import X509
 
     @Test func badTrustMaterialIsRefusedWithAReason() {
         #expect(throws: TokenAuthError.self) { try TrustedKeySet(certificateBundlePEM: "not pem") }
-        #expect(throws: TokenAuthError.self) { try TrustedKeySet(certificateBundlePEM: Fixtures.rsa.privateKeyPEM) }
+        #expect(throws: TokenAuthError.self) { try TrustedKeySet(certificateBundlePEM: KeyFixtures.rsa.privateKeyPEM) }
         #expect(throws: TokenAuthError.self) { try TrustedKeySet(certificateBundlePEM: nil, jwksJSON: #"{"keys":[{"kty":"oct","kid":"x","k":"c2VjcmV0"}]}"#) }
         #expect(throws: TokenAuthError.self) { try TrustedKeySet(certificateBundlePEM: nil, jwksJSON: #"{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB"}]}"#) }
     }

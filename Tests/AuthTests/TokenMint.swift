@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import JWTKit
+import WharfTestSupport
 @testable import Auth
 
 /// Builds tokens for tests: properly signed ones, and the forged shapes attackers send.
@@ -20,7 +21,7 @@ enum TokenMint {
         )
     }
 
-    static func rsa(_ pair: Fixtures.KeyPair, _ claims: TokenClaims, kid: String?, digest: DigestAlgorithm = .sha256, pss: Bool = false)
+    static func rsa(_ pair: KeyFixtures.KeyPair, _ claims: TokenClaims, kid: String?, digest: DigestAlgorithm = .sha256, pss: Bool = false)
         async throws -> String
     {
         let keys = JWTKeyCollection()
@@ -35,7 +36,7 @@ enum TokenMint {
         return try await keys.sign(claims, header: header)
     }
 
-    static func ec(_ pair: Fixtures.KeyPair, _ claims: TokenClaims, kid: String?) async throws -> String {
+    static func ec(_ pair: KeyFixtures.KeyPair, _ claims: TokenClaims, kid: String?) async throws -> String {
         let keys = JWTKeyCollection()
         await keys.add(ecdsa: try ES256PrivateKey(pem: pair.privateKeyPEM))
         var header = JWTHeader()
@@ -45,7 +46,7 @@ enum TokenMint {
 
     /// RS256 by `signer` with an `x5c` chain of the given certificates (jwt-kit takes them as
     /// PEM and writes base64 DER into the header).
-    static func x5c(_ signer: Fixtures.KeyPair, chain: [Fixtures.KeyPair], _ claims: TokenClaims) async throws -> String {
+    static func x5c(_ signer: KeyFixtures.KeyPair, chain: [KeyFixtures.KeyPair], _ claims: TokenClaims) async throws -> String {
         let keys = JWTKeyCollection()
         await keys.add(rsa: try Insecure.RSA.PrivateKey(pem: signer.privateKeyPEM), digestAlgorithm: .sha256)
         var header = JWTHeader()
@@ -62,7 +63,7 @@ enum TokenMint {
     }
 
     /// The classic confusion attack: HS256 keyed with the public certificate's bytes.
-    static func hmacWithPublicKey(_ pair: Fixtures.KeyPair, _ claims: TokenClaims, kid: String) throws -> String {
+    static func hmacWithPublicKey(_ pair: KeyFixtures.KeyPair, _ claims: TokenClaims, kid: String) throws -> String {
         try raw(header: ["alg": "HS256", "typ": "JWT", "kid": kid], claims: claims) { input in
             Data(HMAC<SHA256>.authenticationCode(for: input, using: SymmetricKey(data: Data(pair.certificatePEM.utf8))))
         }

@@ -5,7 +5,7 @@ import StorageFilesystem
 import Testing
 import WharfTestSupport
 
-@Suite(.timeLimit(.minutes(3))) struct BackupRestoreTests {
+@Suite(.backgroundPriority, .timeLimit(.minutes(3))) struct BackupRestoreTests {
     /// Backups write and sync files: on a thread of their own, not the cooperative pool.
     func create(_ fixture: DataDirectoryFixture, includeBlobs: Bool = true, at time: Int64 = 1_796_000_000) async throws -> BackupCatalog.Item {
         let (root, files, backups) = (fixture.root, fixture.files, fixture.backups)

@@ -5,7 +5,7 @@ import WharfTestSupport
 
 /// Truncated, altered, foreign and newer archives are refused with a clear message, before
 /// the data directory changes.
-@Suite(.timeLimit(.minutes(3))) struct DamagedArchiveTests {
+@Suite(.backgroundPriority, .timeLimit(.minutes(3))) struct DamagedArchiveTests {
     /// A fixture with data and one good backup; `body` damages a copy and tries to restore it.
     func withBackup(_ body: (DataDirectoryFixture, String) async throws -> Void) async throws {
         try await withTemporaryDirectory { base in

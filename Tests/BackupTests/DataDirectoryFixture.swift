@@ -27,7 +27,7 @@ struct DataDirectoryFixture {
     /// Pushes an image of `layerSize` random bytes as `repository:tag`; its manifest digest.
     @discardableResult
     func push(_ repository: String, _ tag: String, layerSize: Int = 70_000) async throws -> OCI.Digest {
-        let database = try SQLiteDatabase(path: root + "/wharf.sqlite")
+        let database = try await SQLiteDatabase.open(path: root + "/wharf.sqlite")
         defer { try? database.close() }
         let store = SQLiteMetadataStore(database: database)
         let name = try RepositoryName(repository)
@@ -54,7 +54,7 @@ struct DataDirectoryFixture {
 
     /// The manifest digest `repository:tag` names now, or nil.
     func tagged(_ repository: String, _ tag: String) async throws -> OCI.Digest? {
-        let database = try SQLiteDatabase(path: root + "/wharf.sqlite")
+        let database = try await SQLiteDatabase.open(path: root + "/wharf.sqlite")
         defer { try? database.close() }
         return try await SQLiteMetadataStore(database: database).manifest(.tag(try Tag(tag)), in: try RepositoryName(repository))?.digest
     }

@@ -43,7 +43,7 @@ import WharfTestSupport
     @Test func blobBodiesAreSentFromTheFileWithRanges() async throws {
         try await withTemporaryDirectory { root in
             let app = TestRegistry.app(
-                driver: FilesystemDriver(root: root), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite")
+                driver: FilesystemDriver(root: root), metadata: try await SQLiteMetadataStore.open(path: root + "/wharf.sqlite")
             )
             try await app.test(.live) { client in
                 let content = ByteBuffer(bytes: randomBytes(1_200_000))
@@ -79,7 +79,7 @@ import WharfTestSupport
     /// sending the marker header gets the body, never the file's path and an empty promise.
     @Test func theSendfileMarkerCannotBeClaimedWithoutTheHandler() async throws {
         try await withTemporaryDirectory { root in
-            let app = TestRegistry.app(driver: FilesystemDriver(root: root), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite"))
+            let app = TestRegistry.app(driver: FilesystemDriver(root: root), metadata: try await SQLiteMetadataStore.open(path: root + "/wharf.sqlite"))
             try await app.test(.router) { client in
                 let d = try await client.pushBlob("r", bytes("file bytes"))
                 for value in ["1", "true", ""] {
@@ -99,7 +99,7 @@ import WharfTestSupport
     /// never comes.
     @Test func aBlobFileThatCannotBeOpenedIsACleanErrorNotAPromise() async throws {
         try await withTemporaryDirectory { root in
-            let app = TestRegistry.app(driver: FilesystemDriver(root: root), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite"))
+            let app = TestRegistry.app(driver: FilesystemDriver(root: root), metadata: try await SQLiteMetadataStore.open(path: root + "/wharf.sqlite"))
             try await app.test(.live) { client in
                 let port = try #require(client.port)
                 let d = try await client.pushBlob("r", bytes("soon gone"))
@@ -115,7 +115,7 @@ import WharfTestSupport
         try await withTemporaryDirectory { root in
             let relative = "wharf-relative-\(UInt32.random(in: 0 ... .max))"
             defer { try? FileManager.default.removeItem(atPath: relative) }
-            let app = TestRegistry.app(driver: FilesystemDriver(root: relative), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite"))
+            let app = TestRegistry.app(driver: FilesystemDriver(root: relative), metadata: try await SQLiteMetadataStore.open(path: root + "/wharf.sqlite"))
             try await app.test(.live) { client in
                 let port = try #require(client.port)
                 let d = try await client.pushBlob("r", bytes("relative root"))
@@ -132,7 +132,7 @@ import WharfTestSupport
     /// waits while a file body is opened and sent.
     @Test func pipelinedRequestsGetFileBodiesInOrder() async throws {
         try await withTemporaryDirectory { root in
-            let app = TestRegistry.app(driver: FilesystemDriver(root: root), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite"))
+            let app = TestRegistry.app(driver: FilesystemDriver(root: root), metadata: try await SQLiteMetadataStore.open(path: root + "/wharf.sqlite"))
             try await app.test(.live) { client in
                 let port = try #require(client.port)
                 let first = String(repeating: "first-", count: 40_000)
@@ -159,7 +159,7 @@ import WharfTestSupport
     /// a body still being opened must go out before that close.
     @Test func aFileBodyIsSentWholeBeforeAConnectionCloseTakesEffect() async throws {
         try await withTemporaryDirectory { root in
-            let app = TestRegistry.app(driver: FilesystemDriver(root: root), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite"))
+            let app = TestRegistry.app(driver: FilesystemDriver(root: root), metadata: try await SQLiteMetadataStore.open(path: root + "/wharf.sqlite"))
             try await app.test(.live) { client in
                 let port = try #require(client.port)
                 let content = String(repeating: "0123456789abcdef", count: 8192)
@@ -178,8 +178,8 @@ import WharfTestSupport
 
     @Test func uploadsSurviveARestart() async throws {
         try await withTemporaryDirectory { root in
-            func app() throws -> some ApplicationProtocol {
-                TestRegistry.app(driver: FilesystemDriver(root: root), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite"))
+            func app() async throws -> some ApplicationProtocol {
+                TestRegistry.app(driver: FilesystemDriver(root: root), metadata: try await SQLiteMetadataStore.open(path: root + "/wharf.sqlite"))
             }
             let location = try await app().test(.router) { client in
                 let start = try await client.execute(uri: "/v2/r/blobs/uploads/", method: .post)

@@ -5,10 +5,11 @@ import Identity
 import OCI
 import Registry
 import Testing
+import WharfTestSupport
 
 /// Bounded fuzzing of every pure parser a request reaches: none may trap, and what they accept
 /// keeps its invariants. A crash here is a remote crash of the server.
-@Suite(.timeLimit(.minutes(3))) struct ParserFuzzTests {
+@Suite(.backgroundPriority, .timeLimit(.minutes(3))) struct ParserFuzzTests {
     static let rounds = 4000
 
     /// Gives the cooperative threads back now and then: these loops are pure CPU, and tests and

@@ -11,7 +11,7 @@ import WharfTestSupport
 
 /// Storage limits as clients meet them: 403 `DENIED` naming the path, the limit, the usage
 /// and what the push needed, before bytes land; nothing half-stored; exact under concurrency.
-@Suite(.timeLimit(.minutes(3))) struct QuotaEndpointTests {
+@Suite(.backgroundPriority, .timeLimit(.minutes(3))) struct QuotaEndpointTests {
     struct ErrorBody: Decodable {
         struct Entry: Decodable {
             let code: String
@@ -157,7 +157,7 @@ import WharfTestSupport
     /// many fit as the limit holds, every other client is told why, and nothing is half-stored.
     @Test func concurrentPushesNearALimitNeverPassIt() async throws {
         try await withTemporaryDirectory { directory in
-            let metadata = try SQLiteMetadataStore(path: directory + "/metadata.sqlite")
+            let metadata = try await SQLiteMetadataStore.open(path: directory + "/metadata.sqlite")
             let size = 10 * 1024
             try await metadata.setQuota(StorageQuota(path: "team", limit: Int64(10 * size + size / 2)))
             try await TestRegistry.app(metadata: metadata).test(.router) { client in

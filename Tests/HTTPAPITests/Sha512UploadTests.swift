@@ -17,7 +17,7 @@ import WharfTestSupport
 
     func withRegistry(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         try await withTemporaryDirectory { root in
-            let app = TestRegistry.app(driver: FilesystemDriver(root: root, syncOnCommit: false), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite"))
+            let app = TestRegistry.app(driver: FilesystemDriver(root: root, syncOnCommit: false), metadata: try await SQLiteMetadataStore.open(path: root + "/wharf.sqlite"))
             try await app.test(.router) { client in try await body(client) }
         }
     }

@@ -15,7 +15,7 @@ import WharfTestSupport
 
 /// Blob bodies on the TLS listener come from `FileStreamHandler`: whole, ranged, over HTTP/1.1
 /// and HTTP/2, as curl receives them; a file that cannot be opened is a clean error.
-@Suite(.timeLimit(.minutes(4)), .enabled(if: Tool.available("curl"), "curl is not installed"))
+@Suite(.backgroundPriority, .timeLimit(.minutes(4)), .enabled(if: Tool.available("curl"), "curl is not installed"))
 struct TLSFileBodyTests {
     /// A Wharf on the filesystem behind the TLS listener, for the length of `body`.
     static func serve(
@@ -29,7 +29,7 @@ struct TLSFileBodyTests {
             var logger = Logger(label: "wharf-test")
             logger.logLevel = .warning
             let services = RegistryServices(
-                driver: FilesystemDriver(root: root), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite"), options: RegistryOptions(), logger: logger
+                driver: FilesystemDriver(root: root), metadata: try await SQLiteMetadataStore.open(path: root + "/wharf.sqlite"), options: RegistryOptions(), logger: logger
             )
             let app = WharfApplication.build(
                 services: services,

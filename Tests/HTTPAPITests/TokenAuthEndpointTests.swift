@@ -10,11 +10,13 @@ import NIOCore
 import Registry
 import StorageDriver
 import Testing
+import WharfTestSupport
 import WharfServer
 
 /// The registry behind token auth, with tokens from Wharf's own issuer.
 @Suite(.timeLimit(.minutes(3))) struct TokenAuthEndpointTests {
-    static let keyPair = try! SigningKeyPair.generate(bits: 2048)
+    /// A fixed key: generating one costs seconds of CPU in a debug build, taken from every test beside it.
+    static let keyPair = try! SigningKeyPair(privateKeyPEM: KeyFixtures.rsa.privateKeyPEM, certificatePEM: KeyFixtures.rsa.certificatePEM)
     static let realm = "https://gitlab.example.com/jwt/auth"
 
     static func app() throws -> some ApplicationProtocol {

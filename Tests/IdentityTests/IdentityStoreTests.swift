@@ -4,7 +4,7 @@ import MetadataSQLite
 import Testing
 import WharfTestSupport
 
-@Suite(.timeLimit(.minutes(3))) struct IdentityStoreTests {
+@Suite(.backgroundPriority, .timeLimit(.minutes(3))) struct IdentityStoreTests {
     @Test(arguments: IdentityConformance.cases)
     func inMemory(_ check: IdentityConformance.Case) async throws {
         try await check.run(InMemoryIdentityStore())
@@ -13,7 +13,7 @@ import WharfTestSupport
     @Test(arguments: IdentityConformance.cases)
     func sqlite(_ check: IdentityConformance.Case) async throws {
         try await withTemporaryDirectory { directory in
-            try await check.run(SQLiteIdentityStore(database: try SQLiteDatabase(path: directory + "/wharf.sqlite")))
+            try await check.run(SQLiteIdentityStore(database: try await SQLiteDatabase.open(path: directory + "/wharf.sqlite")))
         }
     }
 }

@@ -2,9 +2,12 @@ import Auth
 import Foundation
 import Identity
 import Testing
+import WharfTestSupport
 
 @Suite(.timeLimit(.minutes(3))) struct TokenIssuerTests {
-    static let pair = try! SigningKeyPair.generate(bits: 2048)
+    /// A key made by `SigningKeyPair.generate` (under test here), made once and off the
+    /// cooperative pool: seconds of CPU in a debug build.
+    static let generated = Task { try await CPUWork.run { try SigningKeyPair.generate(bits: 2048) } }
 
     func decode(_ part: Substring) throws -> [String: Any] {
         var text = part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
@@ -13,7 +16,8 @@ import Testing
     }
 
     @Test func tokensHaveGitLabsHeaderAndClaims() async throws {
-        let issuer = try await TokenIssuer(keyPair: Self.pair, issuer: "gitlab-issuer", service: "container_registry", lifetime: 300)
+        let pair = try await Self.generated.value
+        let issuer = try await TokenIssuer(keyPair: pair, issuer: "gitlab-issuer", service: "container_registry", lifetime: 300)
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let issued = try await issuer.issue(
             subject: "alice", access: [.init(type: "repository", name: "g/app", actions: ["pull"], meta: .init(projectPath: "g/app", projectID: 7, rootNamespaceID: 3))],
@@ -23,7 +27,7 @@ import Testing
         let header = try decode(parts[0])
         #expect(header["alg"] as? String == "RS256")
         #expect(header["typ"] as? String == "JWT")
-        #expect(header["kid"] as? String == (try Self.pair.keyID()))
+        #expect(header["kid"] as? String == (try pair.keyID()))
         #expect(header["x5c"] == nil)
         let claims = try decode(parts[1])
         #expect(claims["iss"] as? String == "gitlab-issuer")
@@ -42,22 +46,24 @@ import Testing
     }
 
     @Test func theRegistryHalfVerifiesWhatTheIssuerSigns() async throws {
-        let issuer = try await TokenIssuer(keyPair: Self.pair, issuer: "gitlab-issuer", service: "container_registry")
+        let pair = try await Self.generated.value
+        let issuer = try await TokenIssuer(keyPair: pair, issuer: "gitlab-issuer", service: "container_registry")
         let issued = try await issuer.issue(subject: nil, access: [])
         let verifier = try TokenVerifier(
             policy: .init(issuer: "gitlab-issuer", service: "container_registry"),
-            keys: try TrustedKeySet(certificateBundlePEM: try Self.pair.certificatePEM())
+            keys: try TrustedKeySet(certificateBundlePEM: try pair.certificatePEM())
         )
         let claims = try await verifier.verify(issued.token)
         #expect(claims.subject == nil)
     }
 
-    @Test func keyPairsRoundTripThroughPEMAndRefuseMismatches() throws {
-        let copy = try SigningKeyPair(privateKeyPEM: Self.pair.privateKeyPEM, certificatePEM: try Self.pair.certificatePEM())
-        #expect(try copy.keyID() == (try Self.pair.keyID()))
-        let other = try SigningKeyPair.generate(bits: 2048)
+    @Test func keyPairsRoundTripThroughPEMAndRefuseMismatches() async throws {
+        let pair = try await Self.generated.value
+        let copy = try SigningKeyPair(privateKeyPEM: pair.privateKeyPEM, certificatePEM: try pair.certificatePEM())
+        #expect(try copy.keyID() == (try pair.keyID()))
+        let other = try SigningKeyPair(privateKeyPEM: KeyFixtures.other.privateKeyPEM, certificatePEM: KeyFixtures.other.certificatePEM)
         #expect(throws: IdentityError.self) {
-            try SigningKeyPair(privateKeyPEM: other.privateKeyPEM, certificatePEM: try Self.pair.certificatePEM())
+            try SigningKeyPair(privateKeyPEM: other.privateKeyPEM, certificatePEM: try pair.certificatePEM())
         }
         #expect(throws: IdentityError.self) { try SigningKeyPair.generate(bits: 1024) }
     }

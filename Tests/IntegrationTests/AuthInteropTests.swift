@@ -5,7 +5,7 @@ import WharfTestSupport
 /// Wharf as the GitLab half beside the real registry: Debian's Distribution 2.8.2 with token
 /// auth pointing at `wharf serve --role auth` and its certificate. skopeo and podman log in with
 /// a password, a personal access token and a deploy token; what GitLab would refuse is refused.
-@Suite(.timeLimit(.minutes(10)), .enabled(
+@Suite(.backgroundPriority, .timeLimit(.minutes(10)), .enabled(
     if: Tool.available("docker-registry", "skopeo", "podman", "umoci")
         && FileManager.default.isExecutableFile(atPath: WharfProcess.binary),
     "docker-registry, skopeo, podman or umoci is not installed, or wharf is not built"

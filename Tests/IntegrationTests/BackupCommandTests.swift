@@ -4,7 +4,7 @@ import Testing
 import WharfTestSupport
 
 /// `wharf backup` against a running Wharf, with images pushed and pulled by skopeo.
-@Suite(
+@Suite(.backgroundPriority,
     .timeLimit(.minutes(10)),
     .enabled(
         if: Tool.available("skopeo", "umoci", "curl") && FileManager.default.isExecutableFile(atPath: WharfProcess.binary),

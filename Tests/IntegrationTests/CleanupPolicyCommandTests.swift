@@ -4,7 +4,7 @@ import Testing
 import WharfTestSupport
 
 /// `wharf cleanup-policy` beside a running server, with tags pushed over HTTP.
-@Suite(.timeLimit(.minutes(4)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
+@Suite(.backgroundPriority, .timeLimit(.minutes(4)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
 struct CleanupPolicyCommandTests {
     func wharf(_ arguments: [String], root: String, check: Bool = true) async throws -> Command.Output {
         try await Command.run([WharfProcess.binary] + arguments + ["--root", root], check: check)

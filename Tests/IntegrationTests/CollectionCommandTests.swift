@@ -4,7 +4,7 @@ import Testing
 import WharfTestSupport
 
 /// `wharf gc run` and `wharf gc orphans` beside a running server, and the collector's metrics.
-@Suite(.timeLimit(.minutes(4)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
+@Suite(.backgroundPriority, .timeLimit(.minutes(4)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
 struct CollectionCommandTests {
     func wharf(_ arguments: [String], root: String) async throws -> String {
         try await Command.run([WharfProcess.binary] + arguments + ["--root", root]).stdout

@@ -6,7 +6,7 @@ import WharfTestSupport
 
 /// Online garbage collection under load and under a crash, against the real binary: every
 /// image a client was told is stored pulls whole, and what nothing references goes.
-@Suite(.timeLimit(.minutes(6)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
+@Suite(.backgroundPriority, .timeLimit(.minutes(6)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
 struct CollectionStressTests {
     static let ociManifest = "application/vnd.oci.image.manifest.v1+json"
 

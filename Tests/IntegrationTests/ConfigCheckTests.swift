@@ -4,7 +4,7 @@ import WharfTestSupport
 
 /// `wharf config check` on the real binary: the effective configuration, warnings, and a
 /// non-zero exit naming the keys of a contradiction.
-@Suite(.timeLimit(.minutes(10)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
+@Suite(.backgroundPriority, .timeLimit(.minutes(10)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
 struct ConfigCheckTests {
     @Test func aGoodConfigurationPrintsItsSettingsAndWarnings() async throws {
         try await withTemporaryDirectory { directory in
@@ -56,7 +56,7 @@ struct ConfigCheckTests {
 
 /// The management commands read the configuration as `wharf serve` does: a user created with
 /// `--config` (or with GITLAB_REGISTRY_DIR) lands in the database the running server uses.
-@Suite(.timeLimit(.minutes(10)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
+@Suite(.backgroundPriority, .timeLimit(.minutes(10)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
 struct ManagementConfigurationTests {
     func login(_ port: Int, _ user: String, _ password: String) async throws -> String {
         let basic = Data("\(user):\(password)".utf8).base64EncodedString()

@@ -5,7 +5,7 @@ import WharfTestSupport
 @testable import wharf
 
 /// Progress on a terminal rewrites one line; elsewhere it becomes plain lines, not too many.
-@Suite(.timeLimit(.minutes(10))) struct ConsoleOutputTests {
+@Suite(.backgroundPriority, .timeLimit(.minutes(10))) struct ConsoleOutputTests {
     final class Captured: @unchecked Sendable {
         private let lock = NSLock()
         private var text = ""

@@ -5,7 +5,7 @@ import WharfTestSupport
 
 /// A server killed with SIGKILL in the middle of a push loses no committed blob, and the
 /// interrupted upload resumes after a restart.
-@Suite(.timeLimit(.minutes(10)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
+@Suite(.backgroundPriority, .timeLimit(.minutes(10)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
 struct CrashSafetyTests {
     func sha256(_ data: Data) -> String { RawHTTP.sha256(data) }
 

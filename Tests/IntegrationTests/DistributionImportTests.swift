@@ -4,7 +4,7 @@ import WharfTestSupport
 
 /// Upgrading from registry:2: images pushed to Debian's real Docker Distribution 2.8.2 are
 /// imported and pull from Wharf with the same digests.
-@Suite(
+@Suite(.backgroundPriority,
     .timeLimit(.minutes(10)),
     .enabled(
         if: Tool.available("docker-registry", "skopeo", "umoci", "buildah", "curl") && FileManager.default.isExecutableFile(atPath: WharfProcess.binary),

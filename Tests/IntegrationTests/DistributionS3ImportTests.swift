@@ -6,7 +6,7 @@ import WharfTestSupport
 /// Upgrading from registry:2 with blobs in S3: Debian's Distribution 2.8.2 on radosgw is imported
 /// in place (its bucket becomes Wharf's, nothing copied); and a registry:2 root on disk is
 /// imported into Wharf on S3 (every blob copied into the bucket and verified).
-@Suite(
+@Suite(.backgroundPriority,
     .timeLimit(.minutes(10)),
     .enabled(
         if: Tool.available(RadosGateway.tools + ["moto_server", "docker-registry", "skopeo", "umoci"])

@@ -42,7 +42,7 @@ enum LiveRegistry {
             var logger = Logger(label: "wharf-integration")
             logger.logLevel = .warning
             let services = RegistryServices(
-                driver: FilesystemDriver(root: root), metadata: try SQLiteMetadataStore(path: root + "/wharf.sqlite"),
+                driver: FilesystemDriver(root: root), metadata: try await SQLiteMetadataStore.open(path: root + "/wharf.sqlite"),
                 options: RegistryOptions(deleteEnabled: deleteEnabled), logger: logger
             )
             let access = try await authorizer?(work) ?? OpenAccess()

@@ -5,7 +5,7 @@ import WharfTestSupport
 /// Wharf behind nginx terminating TLS, as the seed deploys the registry: skopeo and podman
 /// push and pull a 256 MiB layer through it, and the realm and Location headers name the
 /// public https host.
-@Suite(.timeLimit(.minutes(10)), .enabled(
+@Suite(.backgroundPriority, .timeLimit(.minutes(10)), .enabled(
     if: Tool.available("skopeo", "podman", "umoci", "curl") && (Tool.path("nginx") ?? Tool.path("/usr/sbin/nginx")) != nil
         && FileManager.default.isExecutableFile(atPath: WharfProcess.binary),
     "nginx, skopeo, podman, umoci or curl is not installed (apt-get install nginx ...), or wharf is not built"

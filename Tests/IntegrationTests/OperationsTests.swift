@@ -5,7 +5,7 @@ import Testing
 import WharfTestSupport
 
 /// Health, metrics, access logs and graceful shutdown of the real binary.
-@Suite(.timeLimit(.minutes(10)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
+@Suite(.backgroundPriority, .timeLimit(.minutes(10)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
 struct OperationsTests {
     func get(_ port: Int, _ path: String, headers: String = "") async throws -> String {
         let connection = try RawConnection(port: port)
@@ -138,7 +138,7 @@ enum PrometheusText {
 }
 
 /// The open-file limit: a soft limit of 256 under a hard one of 4096 is raised to 4096 at start.
-@Suite(.timeLimit(.minutes(2)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
+@Suite(.backgroundPriority, .timeLimit(.minutes(2)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
 struct FileDescriptorLimitTests {
     @Test func theSoftLimitIsRaisedToTheHardLimit() async throws {
         try await withTemporaryDirectory { directory in

@@ -6,7 +6,7 @@ import Testing
 import WharfTestSupport
 
 /// podman and buildah against Wharf, with their storage in the test's scratch directory.
-@Suite(.timeLimit(.minutes(10)), .enabled(if: Tool.available("podman", "buildah", "skopeo", "umoci"), "podman, buildah, skopeo or umoci is not installed"))
+@Suite(.backgroundPriority, .timeLimit(.minutes(10)), .enabled(if: Tool.available("podman", "buildah", "skopeo", "umoci"), "podman, buildah, skopeo or umoci is not installed"))
 struct PodmanBuildahTests {
     @Test func podmanPullsAndPushes() async throws {
         try await LiveRegistry.run { registry in

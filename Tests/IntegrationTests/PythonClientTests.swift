@@ -6,7 +6,7 @@ import Testing
 import WharfTestSupport
 
 /// python-dxf and oras-py: clients that speak the API directly, not through containers/image.
-@Suite(.timeLimit(.minutes(10)), .enabled("python-dxf or oras is not installed (pip install python-dxf oras)") { await Tool.pythonModulesAvailable("dxf", "oras.client") })
+@Suite(.backgroundPriority, .timeLimit(.minutes(10)), .enabled("python-dxf or oras is not installed (pip install python-dxf oras)") { await Tool.pythonModulesAvailable("dxf", "oras.client") })
 struct PythonClientTests {
     @Test func dxfPushesAndPullsABlobAndATag() async throws {
         try await LiveRegistry.run { registry in

@@ -4,7 +4,7 @@ import WharfTestSupport
 
 /// `wharf quota` and `wharf usage` beside a running server, and what a real client is told
 /// when a push does not fit.
-@Suite(
+@Suite(.backgroundPriority,
     .timeLimit(.minutes(5)),
     .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"),
     .enabled(if: Tool.available("skopeo", "umoci"), "skopeo and umoci are not installed (apt-get install skopeo umoci)")

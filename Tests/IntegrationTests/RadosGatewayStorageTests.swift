@@ -4,7 +4,7 @@ import WharfTestSupport
 
 /// `wharf serve` with its blobs in Ceph's radosgw, an S3 that checks every signature: skopeo
 /// pushes and pulls, and a chunked upload continues a large object.
-@Suite(
+@Suite(.backgroundPriority,
     .timeLimit(.minutes(10)),
     .enabled(
         if: Tool.available(RadosGateway.tools + ["skopeo", "umoci"]) && FileManager.default.isExecutableFile(atPath: WharfProcess.binary),

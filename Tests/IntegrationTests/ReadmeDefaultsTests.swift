@@ -6,7 +6,7 @@ import WharfTestSupport
 /// relative default `./wharf-data`), the First-login steps run from the same directory, then
 /// a push with skopeo and pulls with podman and skopeo — the path that once hung, because a
 /// relative data directory made every blob body a promise that was never kept.
-@Suite(
+@Suite(.backgroundPriority,
     .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"),
     .enabled(if: Tool.available("skopeo", "podman", "umoci"), "skopeo, podman or umoci is not installed"),
     .timeLimit(.minutes(5))

@@ -7,7 +7,7 @@ import WharfTestSupport
 /// `wharf serve` with its blobs in an S3 bucket (moto's S3 server): real clients push and pull,
 /// chunked uploads continue large objects, and backups keep the metadata while the blobs stay
 /// in the bucket.
-@Suite(
+@Suite(.backgroundPriority,
     .timeLimit(.minutes(10)),
     .enabled(
         if: Tool.available("moto_server", "skopeo", "umoci") && FileManager.default.isExecutableFile(atPath: WharfProcess.binary),

@@ -6,7 +6,7 @@ import WharfTestSupport
 /// readable by another local user, not even while they are written: strace shows each created
 /// by `open(O_CREAT|O_EXCL, 0600)` and never renamed into place, and what is left is 0600 in
 /// directories of 0700.
-@Suite(.timeLimit(.minutes(10)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
+@Suite(.backgroundPriority, .timeLimit(.minutes(10)), .enabled(if: FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "the wharf binary is not built"))
 struct SecretFileTests {
     @Test(.enabled(if: Tool.available("strace"), "strace is not installed"), .timeLimit(.minutes(2)))
     func theFirstStartCreatesSecretsPrivateFromTheFirstByte() async throws {

@@ -6,7 +6,7 @@ import Testing
 import WharfTestSupport
 
 /// skopeo against Wharf: the containers/image client of podman, buildah and CRI-O.
-@Suite(.timeLimit(.minutes(10)), .enabled(if: Tool.available("skopeo", "umoci"), "skopeo and umoci are not installed (apt-get install skopeo umoci)"))
+@Suite(.backgroundPriority, .timeLimit(.minutes(10)), .enabled(if: Tool.available("skopeo", "umoci"), "skopeo and umoci are not installed (apt-get install skopeo umoci)"))
 struct SkopeoTests {
     static let mebibyte = 1024 * 1024
 

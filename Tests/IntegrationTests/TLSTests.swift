@@ -5,7 +5,7 @@ import WharfTestSupport
 
 /// Wharf terminating TLS itself: skopeo over https, curl negotiating HTTP/2, and a certificate
 /// reload on SIGHUP that keeps open connections.
-@Suite(.timeLimit(.minutes(10)), .enabled(
+@Suite(.backgroundPriority, .timeLimit(.minutes(10)), .enabled(
     if: Tool.available("skopeo", "umoci", "curl", "python3") && FileManager.default.isExecutableFile(atPath: WharfProcess.binary),
     "skopeo, umoci, curl or python3 is not installed, or wharf is not built"
 ))
@@ -110,7 +110,7 @@ struct TLSTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(10)), .enabled(if: Tool.available("curl") && FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "curl is not installed"))
+@Suite(.backgroundPriority, .timeLimit(.minutes(10)), .enabled(if: Tool.available("curl") && FileManager.default.isExecutableFile(atPath: WharfProcess.binary), "curl is not installed"))
 struct HTTPSRedirectLiveTests {
     @Test func thePlainPortRedirectsToHTTPS() async throws {
         try await withTemporaryDirectory { directory in

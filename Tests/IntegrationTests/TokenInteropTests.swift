@@ -9,7 +9,7 @@ import WharfTestSupport
 /// Wharf as the registry half beside another issuer: tokens minted by pyjwt in GitLab's format
 /// (libtrust kid), in Distribution 3's (thumbprint kid) and with an x5c chain; skopeo fetches
 /// them from the issuer's realm as it would from GitLab, then pushes and pulls.
-@Suite(.timeLimit(.minutes(10)), .enabled("skopeo, umoci or pyjwt is not installed (apt-get install skopeo umoci; pip install pyjwt cryptography)") {
+@Suite(.backgroundPriority, .timeLimit(.minutes(10)), .enabled("skopeo, umoci or pyjwt is not installed (apt-get install skopeo umoci; pip install pyjwt cryptography)") {
     guard Tool.available("skopeo", "umoci") else { return false }
     return await Tool.pythonModulesAvailable("jwt", "cryptography")
 })

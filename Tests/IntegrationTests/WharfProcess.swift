@@ -1,4 +1,7 @@
+import Config
 import Foundation
+import Identity
+import WharfServer
 import WharfTestSupport
 
 /// The real `wharf` binary, started on an ephemeral port, for tests that kill and restart it.
@@ -12,14 +15,26 @@ final class WharfProcess: @unchecked Sendable {
     }
 
     /// Starts `wharf serve`; open (`REGISTRY_AUTH=none`) unless `environment` says otherwise.
-    /// Without `root` the data directory is the default `./wharf-data` of `directory`.
+    /// Without `root` the data directory is the default `./wharf-data` of `directory`, and
+    /// Wharf makes its signing key itself, as on a first start; with one, a fixed test key is
+    /// put where Wharf looks first (making a 4096-bit key costs a debug build seconds of CPU,
+    /// taken from every test beside it).
     init(
         root: String?, arguments: [String] = [], environment: [String: String] = ["REGISTRY_AUTH": "none"], directory: String? = nil
     ) async throws {
+        if let root { try Self.provisionSigningKey(root: root) }
         process = try await TestProcess.start(
             [Self.binary, "serve", "--addr", "127.0.0.1:0"] + (root.map { ["--root", $0] } ?? []) + arguments,
             environment: environment, directory: directory
         )
+    }
+
+    /// The fixture key at `<root>/keys/registry.key` (and its certificate), unless a key is there.
+    static func provisionSigningKey(root: String) throws {
+        let data = DataDirectory(root)
+        guard !FileManager.default.fileExists(atPath: data.defaultSigningKey) else { return }
+        let pair = try SigningKeyPair(privateKeyPEM: KeyFixtures.rsa.privateKeyPEM, certificatePEM: KeyFixtures.rsa.certificatePEM)
+        try SigningKeyFiles.write(pair, keyPath: data.defaultSigningKey, certificatePath: String(data.defaultSigningKey.dropLast(4)) + ".crt")
     }
 
     /// Waits for the "listening on" line of the main listener and records its port; `other`

@@ -7,7 +7,7 @@ import OCI
 import Testing
 import WharfTestSupport
 
-@Suite(.timeLimit(.minutes(3))) struct SQLiteMetadataStoreTests {
+@Suite(.backgroundPriority, .timeLimit(.minutes(3))) struct SQLiteMetadataStoreTests {
     @Test(arguments: MetadataConformance.cases)
     func conformance(_ check: MetadataConformance.Case) async throws {
         try await withTemporaryDirectory { directory in
@@ -21,12 +21,12 @@ import WharfTestSupport
             let repo = try RepositoryName("team/app")
             let digest = DigestHasher.digest(Array("layer".utf8))
             do {
-                let store = try SQLiteMetadataStore(path: path)
+                let store = try await SQLiteMetadataStore.open(path: path)
                 try await store.commitBlob(BlobRecord(digest: digest, size: 5, createdAt: 1), in: repo)
                 try await store.createUpload(UploadRecord(id: "u1", repository: repo, startedAt: 2))
                 try store.close()
             }
-            let reopened = try SQLiteMetadataStore(path: path)
+            let reopened = try await SQLiteMetadataStore.open(path: path)
             #expect(try await reopened.blob(digest, in: repo)?.size == 5)
             #expect(try await reopened.upload("u1")?.repository == repo)
         }
@@ -48,7 +48,7 @@ import WharfTestSupport
                 )
             }
             try queue.close()
-            let store = try SQLiteMetadataStore(path: path)
+            let store = try await SQLiteMetadataStore.open(path: path)
             var stored: [Int64] = []
             for path in ["team", "team/a", "team/b", "solo"] { stored.append(try await store.usage(of: path, quota: .none).stored) }
             #expect(stored == [107, 100, 107, 7])
@@ -61,7 +61,7 @@ import WharfTestSupport
 
     @Test func usesWriteAheadLogging() async throws {
         try await withTemporaryDirectory { directory in
-            let store = try SQLiteMetadataStore(path: directory + "/metadata.sqlite")
+            let store = try await SQLiteMetadataStore.open(path: directory + "/metadata.sqlite")
             #expect(try store.journalMode() == "wal")
         }
     }

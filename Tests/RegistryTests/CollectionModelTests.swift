@@ -7,7 +7,7 @@ import WharfTestSupport
 /// push, a client delete, a link review and two sweepers; the image a client was told is
 /// stored keeps its bytes. Each safeguard removed (`NO_CLAIM`, `NO_RECHECK`) must let spin
 /// find a lost image, so the model is shown able to fail.
-@Suite(.timeLimit(.minutes(3)), .enabled(if: Tool.available("spin", "gcc"), "spin and gcc are needed (apt-get install spin gcc)"))
+@Suite(.backgroundPriority, .timeLimit(.minutes(3)), .enabled(if: Tool.available("spin", "gcc"), "spin and gcc are needed (apt-get install spin gcc)"))
 struct CollectionModelTests {
     static let model = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("models/collection.pml").path

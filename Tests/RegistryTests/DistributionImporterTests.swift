@@ -6,6 +6,7 @@ import OCI
 import Registry
 import StorageDriver
 import Testing
+import WharfTestSupport
 
 /// A Distribution storage root written by hand, as `registry/storage/paths.go` lays it out.
 struct DistributionLayout {
@@ -45,7 +46,7 @@ struct DistributionLayout {
     }
 }
 
-@Suite(.timeLimit(.minutes(3))) struct DistributionImporterTests {
+@Suite(.backgroundPriority, .timeLimit(.minutes(3))) struct DistributionImporterTests {
     func importer(_ layout: DistributionLayout, target: InMemoryDriver? = nil, metadata: InMemoryMetadataStore, dryRun: Bool = false) -> DistributionImporter {
         DistributionImporter(
             source: layout.driver, target: target ?? layout.driver, metadata: metadata, sameStorage: target == nil, dryRun: dryRun

@@ -8,6 +8,7 @@ import OCI
 import Registry
 import StorageDriver
 import Testing
+import WharfTestSupport
 
 /// A driver whose batch deletes fail while a test says so, counting the batches.
 final class DeleteFailingDriver: StorageDriver {
@@ -51,14 +52,14 @@ final class DeleteFailingDriver: StorageDriver {
 
 /// Garbage collection through the registry's services: what pushes and deletes leave behind
 /// is collected, what is referenced stays, and pushes racing a deletion end with their bytes.
-@Suite(.timeLimit(.minutes(3))) struct GarbageCollectorTests {
+@Suite(.backgroundPriority, .timeLimit(.minutes(3))) struct GarbageCollectorTests {
     let driver = DeleteFailingDriver()
     let metadata: SQLiteMetadataStore
     let repo = try! RepositoryName("team/app")
 
-    init() throws {
+    init() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gc-\(UUID().uuidString).sqlite").path
-        metadata = try SQLiteMetadataStore(path: path)
+        metadata = try await SQLiteMetadataStore.open(path: path)
     }
 
     var services: RegistryServices {

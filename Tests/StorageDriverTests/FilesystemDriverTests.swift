@@ -6,7 +6,7 @@ import StorageFilesystem
 import Testing
 import WharfTestSupport
 
-@Suite(.timeLimit(.minutes(3))) struct FilesystemDriverTests {
+@Suite(.backgroundPriority, .timeLimit(.minutes(3))) struct FilesystemDriverTests {
     /// The suite checks behaviour, not durability: without an fsync per file, its thousand-file
     /// cases take seconds instead of minutes on a loaded machine. Commits that sync are tested
     /// below and by every server test.

@@ -9,7 +9,7 @@ import WharfTestSupport
 /// The S3 driver against Ceph's radosgw, a real S3 implementation that checks every request's
 /// signature (listings with continuation tokens, bulk deletes, multipart uploads and copies
 /// included), on a one-node cluster started for the test run.
-@Suite(.timeLimit(.minutes(10)), .enabled(if: Tool.available(RadosGateway.tools), "Ceph is not installed (apt-get install radosgw ceph-mon ceph-osd)"))
+@Suite(.backgroundPriority, .timeLimit(.minutes(10)), .enabled(if: Tool.available(RadosGateway.tools), "Ceph is not installed (apt-get install radosgw ceph-mon ceph-osd)"))
 struct RadosGatewayDriverTests {
     static func driver(rootDirectory: String = "wharf registry") async throws -> S3Driver {
         try await S3DriverConformanceTests.driver(on: try await S3Endpoint.radosGateway(), rootDirectory: rootDirectory)

@@ -6,7 +6,7 @@ import Testing
 import WharfTestSupport
 
 /// The shared storage suite against the S3 driver, on moto's S3 server: one bucket per case.
-@Suite(.timeLimit(.minutes(10)), .enabled(if: Tool.available("moto_server"), "moto_server is not installed (pip install 'moto[server]')"))
+@Suite(.backgroundPriority, .timeLimit(.minutes(10)), .enabled(if: Tool.available("moto_server"), "moto_server is not installed (pip install 'moto[server]')"))
 struct S3DriverConformanceTests {
     /// A driver on a fresh bucket of `server` (moto's when nil).
     static func driver(on server: S3Endpoint? = nil, rootDirectory: String = "wharf", partSize: Int = 5 << 20) async throws -> S3Driver {

@@ -6,7 +6,7 @@ import Testing
 import WharfTestSupport
 
 /// Large writes go up in parts; continuing a large object copies its bytes on the server.
-@Suite(.timeLimit(.minutes(10)), .enabled(if: Tool.available("moto_server"), "moto_server is not installed (pip install 'moto[server]')"))
+@Suite(.backgroundPriority, .timeLimit(.minutes(10)), .enabled(if: Tool.available("moto_server"), "moto_server is not installed (pip install 'moto[server]')"))
 struct S3MultipartTests {
     static func bytes(_ count: Int, seed: UInt8) -> ByteBuffer {
         // The pattern repeats every 256 bytes, so a 64 KiB block is repeated: building megabytes

@@ -8,7 +8,7 @@ import WharfTestSupport
 
 /// A file written by appends (a chunked upload) on S3: each append adds a segment and copies
 /// nothing; reads, ranges, listings, moves and deletes see one file.
-@Suite(.timeLimit(.minutes(10)), .enabled(if: Tool.available("moto_server"), "moto_server is not installed (pip install 'moto[server]')"))
+@Suite(.backgroundPriority, .timeLimit(.minutes(10)), .enabled(if: Tool.available("moto_server"), "moto_server is not installed (pip install 'moto[server]')"))
 struct S3SegmentedFileTests {
     static let chunks = [1 << 20, 6 << 20, 100, 7 << 20, 2 << 20, 5 << 20]
 

@@ -10,7 +10,7 @@ import WharfTestSupport
 /// requests are let through unsigned: they create the IAM user, its policy and its access key.
 /// Listings are not sent here: moto re-signs a query with its `%2F`s decoded, so even boto3's
 /// `ListObjectsV2` with a `/` in the prefix fails its check; SigV4BotocoreTests covers them.
-@Suite(
+@Suite(.backgroundPriority,
     .timeLimit(.minutes(10)),
     .enabled("needs moto_server and boto3 (pip install 'moto[server]' boto3)") {
         guard Tool.available("moto_server") else { return false }

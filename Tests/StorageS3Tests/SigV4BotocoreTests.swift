@@ -5,7 +5,7 @@ import WharfTestSupport
 
 /// The signer against botocore's SigV4Auth (the AWS SDK for Python) on requests with the
 /// shapes the driver sends: keys with special characters, query items, copy headers.
-@Suite(.timeLimit(.minutes(10)), .enabled("botocore is not installed (pip install boto3)") { await Tool.pythonModulesAvailable("botocore") })
+@Suite(.backgroundPriority, .timeLimit(.minutes(10)), .enabled("botocore is not installed (pip install boto3)") { await Tool.pythonModulesAvailable("botocore") })
 struct SigV4BotocoreTests {
     @Test(arguments: [
         ("PUT", "/wharf/docker/registry/v2/blobs/sha256/ab/data", [("partNumber", "3"), ("uploadId", "a/b+c=")], [("x-amz-copy-source", "/wharf/src key")]),

@@ -1,0 +1,24 @@
+import Testing
+
+/// Runs each test of a suite as a background-priority task. Heavy suites (real servers, large
+/// fixtures, thousands of tags) queue their work behind that of quick tests instead of ahead
+/// of it: all tests start at once on a pool of two threads, and a quick test should not wait
+/// for minutes of other tests' work to get its few milliseconds.
+public struct BackgroundPriority: SuiteTrait, TestTrait, TestScoping {
+    public var isRecursive: Bool { true }
+
+    public func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        guard testCase != nil else { return try await function() }
+        try await withoutActuallyEscaping(function) { function in
+            // Awaited here, so the closure never outlives this call.
+            try await Task(priority: .background) { try await function() }.value
+        }
+    }
+}
+
+extension Trait where Self == BackgroundPriority {
+    /// See `BackgroundPriority`.
+    public static var backgroundPriority: Self { BackgroundPriority() }
+}
