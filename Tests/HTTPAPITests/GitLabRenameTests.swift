@@ -197,3 +197,46 @@ import WharfServer
         }
     }
 }
+
+/// Every `/gitlab/v1` read and the scopes it needs, with GitLab's tokens.
+@Suite(.timeLimit(.minutes(3))) struct GitLabAPIAuthTests {
+    func token(_ access: [(String, [String])]) async throws -> HTTPFields {
+        try await CrossTenantTests.token("rails", access)
+    }
+
+    @Test func eachEndpointNeedsItsScopes() async throws {
+        try await CrossTenantTests.app().test(.router) { client in
+            let owner = try await token([("team/app", ["pull", "push"]), ("team/app/web", ["pull", "push"])])
+            for repository in ["team/app", "team/app/web"] {
+                let layer = bytes("layer of \(repository)")
+                _ = try await CrossTenantTests.push(client, repository, layer, owner)
+                let manifest = """
+                    {"schemaVersion":2,"mediaType":"\(MediaType.ociManifest)",\
+                    "config":{"mediaType":"\(MediaType.ociEmptyJSON)","digest":"\(digest(layer))","size":\(layer.readableBytes)},"layers":[]}
+                    """
+                var headers = owner
+                headers[.contentType] = MediaType.ociManifest
+                let put = try await client.execute(uri: "/v2/\(repository)/manifests/v1", method: .put, headers: headers, body: bytes(manifest))
+                #expect(put.status == .created)
+            }
+            let cases: [(uri: String, enough: [(String, [String])], short: [(String, [String])])] = [
+                ("/gitlab/v1/", [], []),
+                ("/gitlab/v1/repositories/team/app/", [("team/app", ["pull"])], [("team/other", ["pull"])]),
+                ("/gitlab/v1/repositories/team/app/?size=self", [("team/app", ["pull"])], [("team/app/web", ["pull"])]),
+                ("/gitlab/v1/repositories/team/app/?size=self_with_descendants", [("team/app", ["pull"]), ("team/app/*", ["pull"])], [("team/app", ["pull"])]),
+                ("/gitlab/v1/repositories/team/app/tags/list/", [("team/app", ["pull"])], [("team/app", ["push"])]),
+                ("/gitlab/v1/repository-paths/team/app/repositories/list/", [("team/app", ["pull"]), ("team/app/*", ["pull"])], [("team/app", ["pull"])]),
+            ]
+            for check in cases {
+                let anonymous = try await client.execute(uri: check.uri, method: .get)
+                #expect(anonymous.status == .unauthorized && anonymous.headers[.wwwAuthenticate] != nil, "\(check.uri) without a token")
+                let allowed = try await client.execute(uri: check.uri, method: .get, headers: try await token(check.enough))
+                #expect(allowed.status == .ok, "\(check.uri) with \(check.enough)")
+                if !check.short.isEmpty {
+                    let refused = try await client.execute(uri: check.uri, method: .get, headers: try await token(check.short))
+                    #expect(refused.status == .unauthorized && errorCode(refused) == "UNAUTHORIZED", "\(check.uri) with \(check.short)")
+                }
+            }
+        }
+    }
+}
