@@ -37,9 +37,12 @@ public struct CleanupService: Sendable {
         return policy
     }
 
-    /// Runs `policy` from the repository after `cursor` (nil: the first), stopping after the
-    /// repository during which `deadline` passes. A dry run reports exactly the tags a run
-    /// would delete and deletes nothing.
+    /// Runs `policy` from the repository after `cursor` (nil or empty: the first), stopping
+    /// once `deadline` has passed: between repositories, or inside one after a deletion (the
+    /// cursor then names the repository before it, so the next run reads it again; the rules
+    /// keep the same tags of what is left, so it deletes the rest of what this run would
+    /// have). Each run deletes at least one tag, so runs always progress. A dry run reports
+    /// exactly the tags a run would delete and deletes nothing.
     public func run(
         _ policy: CleanupPolicy, now: Double, dryRun: Bool, from cursor: String? = nil, until deadline: ContinuousClock.Instant? = nil,
         protected: [TagPattern] = []
@@ -50,6 +53,7 @@ public struct CleanupService: Sendable {
         while true {
             let page = try await metadata.repositories(under: policy.project, after: after, limit: Self.repositoryPage)
             for repository in page {
+                let resumeHere = after ?? ""
                 let tags = try await allTags(of: repository)
                 report.repositories += 1
                 report.tagsSeen += tags.count
@@ -69,6 +73,11 @@ public struct CleanupService: Sendable {
                         )
                     } else {
                         report.skipped += 1
+                    }
+                    if let deadline, ContinuousClock.now >= deadline {
+                        report.finished = false
+                        report.cursor = resumeHere
+                        return report
                     }
                 }
                 after = repository.value
