@@ -23,9 +23,11 @@ public final class TestProcess: Sendable {
 
     /// Starts `arguments` (the first looked up on PATH, or a path); output goes to `logPath`
     /// (a temporary file when nil), errors there too or to `errorPath`.
+    /// `niceness`: programs run below the test process's priority unless they are servers
+    /// whole suites wait for (see below).
     public static func start(
         _ arguments: [String], environment: [String: String?] = [:], directory: String? = nil, logPath: String? = nil,
-        errorPath: String? = nil
+        errorPath: String? = nil, niceness: Int32 = 10
     ) async throws -> TestProcess {
         guard let executable = Tool.path(arguments[0]) else { throw SupportError("\(arguments[0]) is not installed") }
         let log = logPath ?? NSTemporaryDirectory() + "wharf-process-\(UUID().uuidString).log"
@@ -67,7 +69,7 @@ public final class TestProcess: Sendable {
         // Programs run below the test process's priority (and pass it on to what they start):
         // on two cores, servers starting (Ceph, moto, debug builds making RSA keys) would
         // otherwise take the CPU from the tests and in-process servers that wait on them.
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(pid), 10)
+        if niceness != 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(pid), niceness) }
         return TestProcess(pid: pid, logPath: log, exit: exit)
     }
 
