@@ -7,9 +7,9 @@ import OCI
 import Registry
 
 /// GitLab's registry API, `/gitlab/v1`, as GitLab's Rails side calls it: the base probe,
-/// repository details with sizes, the tag list with its filters, orders and `Link`, and the
-/// repositories under a path. Authorised by the same tokens as `/v2`; the sizes of
-/// descendants need GitLab's `repository:<path>/*:pull`.
+/// repository details with sizes, the tag list with its filters, orders and `Link`, the
+/// repositories under a path, and the rename of a project's repositories. Authorised by the
+/// same tokens as `/v2`; the sizes of descendants need GitLab's `repository:<path>/*:pull`.
 struct GitLabAPI: Sendable {
     let metadata: any MetadataStore
     let quotas: QuotaService
