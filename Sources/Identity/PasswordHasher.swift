@@ -4,8 +4,8 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// bcrypt (hummingbird-auth) for stored passwords, on a thread pool of its own with one
-/// thread fewer than the cores (at least one): bcrypt is meant to be slow, and on the two
+/// bcrypt (hummingbird-auth) for stored passwords, on CPUWork's threads (one fewer than the
+/// cores, at least one): bcrypt is meant to be slow, and on the two
 /// threads of the cooperative pool one login would stall half the server; with as many bcrypt
 /// threads as cores, clients failing logins in a loop would take every core from the event
 /// loops (manifest GET p99 2.25× its idle value on two cores), so one core always stays free. A short memory of recent successful checks spares a CI job that logs in for
@@ -37,8 +37,11 @@ public final class PasswordHasher: Sendable {
     public func verify(_ password: String, hash: String, now: Double) async throws -> Bool {
         let key = Array(SHA256.hash(data: Array((hash + "\u{0}" + password).utf8)))
         if let until = recent.withLockedValue({ $0[key] }), now < until { return true }
-        checks.withLockedValue { $0 += 1 }
-        guard try await CPUWork.run({ Bcrypt.verify(password, hash: hash) }) else { return false }
+        let checks = checks
+        guard try await CPUWork.run({
+            checks.withLockedValue { $0 += 1 }
+            return Bcrypt.verify(password, hash: hash)
+        }) else { return false }
         recent.withLockedValue { entries in
             if entries.count > 10_000 { entries = entries.filter { $0.value > now } }
             entries[key] = now + memorySeconds
@@ -49,13 +52,18 @@ public final class PasswordHasher: Sendable {
     /// Spends the time of one real check and fails: login timing does not tell an unknown
     /// username from a known one.
     public func verifyNothing(_ password: String) async throws {
-        let cost = cost, made = dummyHash.withLockedValue { $0 }
-        checks.withLockedValue { $0 += 1 }
+        let cost = cost, made = dummyHash.withLockedValue { $0 }, checks = checks
         if let made {
-            _ = try await CPUWork.run { Bcrypt.verify(password, hash: made) }
+            _ = try await CPUWork.run {
+                checks.withLockedValue { $0 += 1 }
+                return Bcrypt.verify(password, hash: made)
+            }
         } else {
             // The first refusal makes the hash: one bcrypt, as every later refusal costs.
-            let hash = try await CPUWork.run { Bcrypt.hash(SecretGenerator.make(prefix: "dummy-"), cost: cost) }
+            let hash = try await CPUWork.run {
+                checks.withLockedValue { $0 += 1 }
+                return Bcrypt.hash(SecretGenerator.make(prefix: "dummy-"), cost: cost)
+            }
             dummyHash.withLockedValue { if $0 == nil { $0 = hash } }
         }
     }

@@ -14,8 +14,8 @@ public final class SQLiteMetadataStore: MetadataStore {
         self.database = database
     }
 
-    /// Opens (creating and migrating) a database of its own at `path`.
-    /// A store on the database at `path`, opened off the cooperative pool.
+    /// A store on a database of its own at `path` (created and migrated), opened off the
+    /// cooperative pool.
     public static func open(path: String) async throws -> SQLiteMetadataStore {
         SQLiteMetadataStore(database: try await SQLiteDatabase.open(path: path))
     }

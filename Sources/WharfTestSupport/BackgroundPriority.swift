@@ -12,8 +12,10 @@ public struct BackgroundPriority: SuiteTrait, TestTrait, TestScoping {
     ) async throws {
         guard testCase != nil else { return try await function() }
         try await withoutActuallyEscaping(function) { function in
-            // Awaited here, so the closure never outlives this call.
-            try await Task(priority: .background) { try await function() }.value
+            // Awaited here, so the closure never outlives this call; a cancelled test (its time
+            // limit passed) cancels the task, which does not inherit cancellation itself.
+            let task = Task(priority: .background) { try await function() }
+            try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
         }
     }
 }

@@ -24,7 +24,8 @@ public actor SharedServer {
     /// The server's loopback port, starting it on first use.
     public func port() async throws -> Int {
         if let started { return try await started.value }
-        let task = Task { try await launch() }
+        // Not the priority of whichever suite asks first (background, for the S3 suites).
+        let task = Task(priority: .medium) { try await launch() }
         started = task
         return try await task.value
     }
@@ -52,6 +53,7 @@ public actor SharedServer {
             guard process.isRunning else { throw SupportError("\(name) exited before it listened") }
             try await Task.sleep(for: .milliseconds(100))
         }
+        if (try? RawConnection(port: port, timeoutSeconds: 1)) != nil { return port }
         throw SupportError("\(name) did not listen on \(port)")
     }
 }

@@ -24,7 +24,8 @@ struct AuthInteropTests {
     @Test func distributionTrustsWharfsTokens() async throws {
         try await withTemporaryDirectory { directory in
             let root = directory + "/wharf"
-            let auth = try await WharfProcess(root: root, arguments: ["--role", "auth"], environment: [:])
+            // The key Wharf makes itself on a first start: Distribution must trust what it generated.
+            let auth = try await WharfProcess(root: root, arguments: ["--role", "auth"], environment: [:], generateSigningKey: true)
             let authPort = try await auth.waitUntilListening()
             defer { auth.killNow() }
 

@@ -19,10 +19,12 @@ final class WharfProcess: @unchecked Sendable {
     /// Wharf makes its signing key itself, as on a first start; with one, a fixed test key is
     /// put where Wharf looks first (making a 4096-bit key costs a debug build seconds of CPU,
     /// taken from every test beside it).
+    /// `generateSigningKey`: Wharf makes its own key even with a `root` (tests of that key).
     init(
-        root: String?, arguments: [String] = [], environment: [String: String] = ["REGISTRY_AUTH": "none"], directory: String? = nil
+        root: String?, arguments: [String] = [], environment: [String: String] = ["REGISTRY_AUTH": "none"], directory: String? = nil,
+        generateSigningKey: Bool = false
     ) async throws {
-        if let root { try Self.provisionSigningKey(root: root) }
+        if let root, !generateSigningKey, environment["REGISTRY_AUTH"] != "none" { try Self.provisionSigningKey(root: root) }
         process = try await TestProcess.start(
             [Self.binary, "serve", "--addr", "127.0.0.1:0"] + (root.map { ["--root", $0] } ?? []) + arguments,
             environment: environment, directory: directory

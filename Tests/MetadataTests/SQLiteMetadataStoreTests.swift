@@ -11,7 +11,7 @@ import WharfTestSupport
     @Test(arguments: MetadataConformance.cases)
     func conformance(_ check: MetadataConformance.Case) async throws {
         try await withTemporaryDirectory { directory in
-            try await check.run(SQLiteMetadataStore(path: directory + "/metadata.sqlite"))
+            try await check.run(SQLiteMetadataStore.open(path: directory + "/metadata.sqlite"))
         }
     }
 
