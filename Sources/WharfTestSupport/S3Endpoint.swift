@@ -15,6 +15,11 @@ public struct S3Endpoint: Sendable {
         S3Endpoint(url: "http://127.0.0.1:\(try await SharedServer.moto.port())", accessKey: "testing", secretKey: "testing")
     }
 
+    /// The moto server of the suites that move large objects (see `SharedServer.motoForLargeObjects`).
+    public static func motoForLargeObjects() async throws -> S3Endpoint {
+        S3Endpoint(url: "http://127.0.0.1:\(try await SharedServer.motoForLargeObjects.port())", accessKey: "testing", secretKey: "testing")
+    }
+
     /// Ceph's radosgw on a one-node cluster, shared by the test process: a real S3 that checks
     /// every signature.
     public static func radosGateway() async throws -> S3Endpoint {

@@ -9,6 +9,13 @@ public actor SharedServer {
         ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
     }
 
+    /// A second moto for the suites that push large objects through it: one Python process
+    /// busy hashing hundreds of MiB answered the other suites' requests past their 30 s read
+    /// timeout.
+    public static let motoForLargeObjects = SharedServer(name: "moto_server (large objects)") { port in
+        ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
+    }
+
     let name: String
     let command: @Sendable (Int) -> [String]
     private var started: Task<Int, any Error>?

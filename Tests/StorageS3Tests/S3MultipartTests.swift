@@ -19,17 +19,17 @@ struct S3MultipartTests {
     }
 
     @Test func aLargeWriteIsUploadedInPartsAndContinuedByServerSideCopies() async throws {
-        try await Self.largeWriteAndContinuation(try await S3DriverConformanceTests.driver(partSize: 5 << 20))
+        try await Self.largeWriteAndContinuation(try await S3DriverConformanceTests.driver(on: try await S3Endpoint.motoForLargeObjects(), partSize: 5 << 20))
     }
 
     @Test func aMoveOfALargeObjectKeepsEveryByte() async throws {
-        try await Self.largeMove(try await S3DriverConformanceTests.driver())
+        try await Self.largeMove(try await S3DriverConformanceTests.driver(on: try await S3Endpoint.motoForLargeObjects()))
     }
 
     /// A part that fails (here: its upload aborted under the writer) fails the write or the
     /// close, and no object missing those bytes ever appears.
     @Test func aFailedPartIsNeverCompletedIntoAnObject() async throws {
-        let driver = try await S3DriverConformanceTests.driver(partSize: 5 << 20)
+        let driver = try await S3DriverConformanceTests.driver(on: try await S3Endpoint.motoForLargeObjects(), partSize: 5 << 20)
         let writer = try #require(try await driver.writer("/uploads/failing/data", append: false) as? S3Writer)
         try await writer.write(Self.bytes(5 << 20, seed: 4))
         let uploadId = try #require(writer.uploadId)

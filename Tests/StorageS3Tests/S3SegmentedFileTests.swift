@@ -13,15 +13,15 @@ struct S3SegmentedFileTests {
     static let chunks = [1 << 20, 6 << 20, 100, 7 << 20, 2 << 20, 5 << 20]
 
     @Test func appendsBecomeSegmentsAndAMoveJoinsThemOnce() async throws {
-        try await Self.appendsBecomeSegments(try await S3DriverConformanceTests.driver())
+        try await Self.appendsBecomeSegments(try await S3DriverConformanceTests.driver(on: try await S3Endpoint.motoForLargeObjects()))
     }
 
     @Test func cancellingAnAppendRemovesTheFileAndItsSegments() async throws {
-        try await Self.cancelRemovesSegments(try await S3DriverConformanceTests.driver())
+        try await Self.cancelRemovesSegments(try await S3DriverConformanceTests.driver(on: try await S3Endpoint.motoForLargeObjects()))
     }
 
     @Test func deletingADirectoryAbortsUploadsAKilledWriterLeft() async throws {
-        try await Self.deleteAbortsLeftUploads(try await S3DriverConformanceTests.driver())
+        try await Self.deleteAbortsLeftUploads(try await S3DriverConformanceTests.driver(on: try await S3Endpoint.motoForLargeObjects()))
     }
 
     /// A writer that never closed (its server killed mid-chunk) leaves a multipart upload whose
