@@ -179,21 +179,6 @@ public struct UploadService: Sendable {
         return stale.count
     }
 
-    /// Removes the bytes of sessions the store has ended already (a rename ended those below
-    /// its source); their clients start over.
-    public func removeEnded(_ uploads: [UploadRecord]) async {
-        for upload in uploads {
-            states.remove(upload.id)
-            do {
-                try await driver.delete(RegistryLayout.uploadDirectory(upload.id, in: upload.repository))
-            } catch let error as StorageDriverError where error.isNotFound {
-                // Nothing was written.
-            } catch {
-                logger.warning("could not remove an ended upload's bytes", metadata: ["upload": "\(upload.id)", "error": "\(error)"])
-            }
-        }
-    }
-
     // MARK: Steps
 
     /// Checks the session exists and belongs to `repository`.
@@ -394,11 +379,7 @@ public struct UploadService: Sendable {
 
     /// Forgets the session and removes its bytes.
     private func discard(_ id: String, in repository: RepositoryName) async throws {
-        do {
-            try await driver.delete(RegistryLayout.uploadDirectory(id, in: repository))
-        } catch let error as StorageDriverError where error.isNotFound {
-            // Nothing was written.
-        }
+        try await removeBytes(id, in: repository)
         try await metadata.deleteUpload(id)
         states.remove(id)
     }
