@@ -12,12 +12,12 @@ public struct S3Endpoint: Sendable {
 
     /// moto's S3 server, shared by the test process; it checks no signatures.
     public static func moto() async throws -> S3Endpoint {
-        S3Endpoint(url: "http://127.0.0.1:\(try await SharedServer.moto.port())", accessKey: "testing", secretKey: "testing")
+        S3Endpoint(url: "http://127.0.0.1:\(try await SharedMotoServer.standard.port())", accessKey: "testing", secretKey: "testing")
     }
 
-    /// The moto server of the suites that move large objects (see `SharedServer.motoForLargeObjects`).
+    /// The moto server of the suites that move large objects (see `SharedMotoServer.forLargeObjects`).
     public static func motoForLargeObjects() async throws -> S3Endpoint {
-        S3Endpoint(url: "http://127.0.0.1:\(try await SharedServer.motoForLargeObjects.port())", accessKey: "testing", secretKey: "testing")
+        S3Endpoint(url: "http://127.0.0.1:\(try await SharedMotoServer.forLargeObjects.port())", accessKey: "testing", secretKey: "testing")
     }
 
     /// Ceph's radosgw on a one-node cluster, shared by the test process: a real S3 that checks

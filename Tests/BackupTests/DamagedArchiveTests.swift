@@ -100,7 +100,9 @@ import WharfTestSupport
 
             let random = fixture.base + "/random.tar"
             try Data((0..<4096).map { _ in UInt8.random(in: 1...255) }).write(to: URL(fileURLWithPath: random))
-            #expect(try refusal(fixture, random) == .notABackup("\(random) is not a tar archive"))
+            // Held in a constant so a failure prints what the restore said instead.
+            let randomRefusal = try refusal(fixture, random)
+            #expect(randomRefusal == .notABackup("\(random) is not a tar archive"))
         }
     }
 

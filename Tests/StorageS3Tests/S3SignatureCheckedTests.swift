@@ -6,8 +6,9 @@ import Testing
 import WharfTestSupport
 
 /// The driver against a moto server that checks every request's SigV4 signature and the key's
-/// IAM policy, as AWS and radosgw do (the shared moto server checks none). Its first three
-/// requests are let through unsigned: they create the IAM user, its policy and its access key.
+/// IAM policy, as AWS and radosgw do (the shared moto server checks none). Its first four
+/// requests are let through unsigned: the warm-up, then three that create the IAM user, its
+/// policy and its access key.
 /// Listings are not sent here: moto re-signs a query with its `%2F`s decoded, so even boto3's
 /// `ListObjectsV2` with a `/` in the prefix fails its check; SigV4BotocoreTests covers them.
 @Suite(.backgroundPriority,
@@ -18,9 +19,8 @@ import WharfTestSupport
     }
 )
 struct S3SignatureCheckedTests {
-    static let server = SharedServer(name: "moto_server (signatures checked)") { port in
-        ["env", "INITIAL_NO_AUTH_ACTION_COUNT=3", "moto_server", "-H", "127.0.0.1", "-p", String(port)]
-    }
+    /// Four unsigned requests: the shared server's warm-up, then the three of the IAM set-up.
+    static let server = SharedMotoServer(name: "moto_server (signatures checked)", environment: ["INITIAL_NO_AUTH_ACTION_COUNT": "4"])
     static let credentials = CredentialsOnce()
 
     /// Creates the IAM user once per server, with a policy allowing S3 and nothing else.
