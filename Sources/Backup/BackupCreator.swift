@@ -38,7 +38,7 @@ public final class BackupCreator {
         }
         // One backup at a time per directory; partial files of killed runs are dropped.
         let lock: DataDirectoryLock?
-        do { lock = try DataDirectoryLock.acquire(.exclusive, in: directory) } catch { throw BackupError.failed("\(error)") }
+        do { lock = try DataDirectoryLock.acquire(.exclusive, in: directory, patienceMilliseconds: 2000) } catch { throw BackupError.failed("\(error)") }
         guard let lock else { throw BackupError.refused("another backup is being written to \(directory)") }
         defer { withExtendedLifetime(lock) {} }
         for file in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where file.hasPrefix(".") && file.hasSuffix(".partial") {

@@ -41,7 +41,7 @@ public final class BackupRestorer {
         // The exclusive lock keeps servers off the directory until the swap is done.
         var lock: DataDirectoryLock?
         if FileManager.default.fileExists(atPath: root) {
-            do { lock = try DataDirectoryLock.acquire(.exclusive, in: root) } catch { throw BackupError.failed("\(error)") }
+            do { lock = try DataDirectoryLock.acquire(.exclusive, in: root, patienceMilliseconds: 2000) } catch { throw BackupError.failed("\(error)") }
             guard lock != nil else {
                 throw BackupError.refused("a Wharf server is running on \(root) (it holds \(DataDirectoryLock.fileName)): stop it, then restore")
             }

@@ -16,15 +16,27 @@ public final class DataDirectoryLock: Sendable {
 
     private let descriptor: Int32
 
-    /// Takes the lock without waiting; nil when another process holds it in a conflicting way.
-    public static func acquire(_ kind: Kind, in directory: String, file: String = fileName) throws(DataDirectoryLockError) -> DataDirectoryLock? {
+    /// Takes the lock; nil when another process holds it in a conflicting way for longer than
+    /// `patienceMilliseconds`. Some patience is for a holder that is no process: a program that
+    /// forks while one of its threads has the lock file open hands the child that descriptor
+    /// until the child execs, and the lock outlives its `close` by that long (the test process
+    /// starts programs all the time; a restore there was refused as if a server ran).
+    public static func acquire(
+        _ kind: Kind, in directory: String, file: String = fileName, patienceMilliseconds: Int = 0
+    ) throws(DataDirectoryLockError) -> DataDirectoryLock? {
         let path = directory + "/" + file
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw DataDirectoryLockError(path: path, errno: errno) }
         let operation = (kind == .shared ? LOCK_SH : LOCK_EX) | LOCK_NB
+        var waited = 0
         while flock(descriptor, operation) != 0 {
             let failure = errno
             if failure == EINTR { continue }
+            if failure == EWOULDBLOCK && waited < patienceMilliseconds {
+                usleep(20_000)
+                waited += 20
+                continue
+            }
             close(descriptor)
             if failure == EWOULDBLOCK { return nil }
             throw DataDirectoryLockError(path: path, errno: failure)

@@ -9,9 +9,10 @@ enum RawHTTP {
         "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Sends one request and returns the response head (and body, when small).
-    static func request(_ port: Int, _ head: String, body: Data = Data()) async throws -> String {
-        let connection = try RawConnection(port: port)
+    /// Sends one request and returns the response head (and body, when small), or what came
+    /// before `timeoutSeconds` of silence (a commit on moto, busy with other suites, took 30 s).
+    static func request(_ port: Int, _ head: String, body: Data = Data(), timeoutSeconds: Int = 120) async throws -> String {
+        let connection = try RawConnection(port: port, timeoutSeconds: timeoutSeconds)
         try await connection.send(head)
         if !body.isEmpty { try await connection.send(Array(body)) }
         return await connection.read(until: "\r\n\r\n").text
