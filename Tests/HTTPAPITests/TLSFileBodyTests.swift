@@ -93,7 +93,7 @@ struct TLSFileBodyTests {
     @Test func theListenerSendsTheFileADirectiveNames() async throws {
         try await withTemporaryDirectory { directory in
             let file = directory + "/file"
-            let content = Data((0..<700_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+            let content = Data(randomBytes(700_000))
             try content.write(to: URL(fileURLWithPath: file))
             let files = try TestCertificates.make().write(to: directory)
             let tls = try TLSSettings.configuration(certificatePath: files.certificate, keyPath: files.key)
@@ -131,7 +131,7 @@ struct TLSFileBodyTests {
         try await Self.serve { port, root in
             var digests: [String] = []
             for (index, size) in [900_000, 300_001].enumerated() {
-                let content = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* (index + 3)) })
+                let content = Data(randomBytes(size))
                 let digest = "sha256:" + SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined()
                 let upload = root + "/../upload\(index)"
                 try content.write(to: URL(fileURLWithPath: upload))

@@ -4,7 +4,7 @@ import Identity
 import Testing
 import WharfTestSupport
 
-@Suite(.timeLimit(.minutes(3))) struct TokenIssuerTests {
+@Suite(.backgroundPriority, .timeLimit(.minutes(3))) struct TokenIssuerTests {
     /// A key made by `SigningKeyPair.generate` (under test here), made once and off the
     /// cooperative pool: seconds of CPU in a debug build.
     static let generated = Task { try await CPUWork.run { try SigningKeyPair.generate(bits: 2048) } }
