@@ -16,22 +16,30 @@ extension DistributionImporter {
             return
         }
         let path = RegistryLayout.blobData(digest)
+        if sameStorage || dryRun {
+            // One read gives the digest and the size: no stat first (a request each, on S3).
+            let hashed: (digest: Digest, size: Int64)
+            do {
+                hashed = try await hash(path, algorithm: digest.algorithm)
+            } catch let error as StorageDriverError where error.isNotFound {
+                report.problems.append("\(repository): layer link to \(digest), whose blob is missing")
+                return
+            }
+            guard hashed.digest == digest else {
+                report.problems.append("\(repository): blob \(digest) is corrupt (its bytes hash to something else); not imported")
+                return
+            }
+            if !dryRun {
+                guard try await commit(digest, size: hashed.size, path: path, into: repository, report: &report) else { return }
+            }
+            if sameStorage { report.blobsAdopted += 1 } else { report.blobsCopied += 1 }
+            return
+        }
         let size: Int64
         do {
             size = try await source.stat(path).size
         } catch let error as StorageDriverError where error.isNotFound {
             report.problems.append("\(repository): layer link to \(digest), whose blob is missing")
-            return
-        }
-        if sameStorage || dryRun {
-            guard try await hash(path, algorithm: digest.algorithm) == digest else {
-                report.problems.append("\(repository): blob \(digest) is corrupt (its bytes hash to something else); not imported")
-                return
-            }
-            if !dryRun {
-                guard try await commit(digest, size: size, path: path, into: repository, report: &report) else { return }
-            }
-            if sameStorage { report.blobsAdopted += 1 } else { report.blobsCopied += 1 }
             return
         }
         // Copy and verify in one pass, into a file of its own, renamed into place when right.
@@ -86,9 +94,13 @@ extension DistributionImporter {
         return content
     }
 
-    func hash(_ path: String, algorithm: DigestAlgorithm) async throws -> Digest {
+    func hash(_ path: String, algorithm: DigestAlgorithm) async throws -> (digest: Digest, size: Int64) {
         var hasher = DigestHasher(algorithm)
-        try await source.read(path, range: nil) { chunk in chunk.withUnsafeReadableBytes { hasher.update($0) } }
-        return hasher.finalize()
+        var size: Int64 = 0
+        try await source.read(path, range: nil) { chunk in
+            size += Int64(chunk.readableBytes)
+            chunk.withUnsafeReadableBytes { hasher.update($0) }
+        }
+        return (hasher.finalize(), size)
     }
 }

@@ -9,27 +9,23 @@ import StorageDriver
 extension DistributionImporter {
     func importRepository(_ repository: RepositoryName, into report: inout ImportReport) async throws {
         let base = Self.repositoriesRoot + "/" + repository.value
-        for digest in try await links(in: base + "/_layers/sha256", repository: repository, report: &report) {
-            try await importBlob(digest, into: repository, report: &report)
+        let layers = try await links(in: base + "/_layers/sha256", repository: repository, report: &report)
+        for partial in try await concurrentMap(layers, { digest in
+            var partial = ImportReport()
+            try await importBlob(digest, into: repository, report: &partial)
+            return partial
+        }) {
+            report.merge(partial)
         }
-        var manifests: [Digest: (record: ManifestRecord, references: ManifestReferences, isIndex: Bool)] = [:]
-        for digest in try await links(in: base + "/_manifests/revisions/sha256", repository: repository, report: &report) {
-            guard let bytes = try await verifiedContent(digest, repository: repository, report: &report) else { continue }
-            let parsed: ParsedManifest
-            do {
-                parsed = try ManifestParser.parse(Array(bytes.readableBytesView), contentType: nil)
-            } catch {
-                report.problems.append("\(repository)@\(digest): manifest not imported: \(error.detail ?? error.message)")
-                continue
-            }
-            if !sameStorage, !dryRun { try await target.putContent(RegistryLayout.blobData(digest), bytes) }
-            let record = ManifestRecord(
-                digest: digest, mediaType: parsed.mediaType, size: Int64(bytes.readableBytes),
-                artifactType: parsed.effectiveArtifactType, subject: parsed.subject?.digest, annotations: parsed.annotations,
-                createdAt: Date().timeIntervalSince1970
-            )
-            let references = ManifestReferences(blobs: parsed.requiredBlobs.map(\.digest), manifests: parsed.manifests.map(\.digest))
-            manifests[digest] = (record, references, parsed.kind == .index)
+        var manifests: [Digest: ImportedManifest] = [:]
+        let revisions = try await links(in: base + "/_manifests/revisions/sha256", repository: repository, report: &report)
+        for (digest, manifest, partial) in try await concurrentMap(revisions, { digest in
+            var partial = ImportReport()
+            let manifest = try await readManifest(digest, repository: repository, report: &partial)
+            return (digest, manifest, partial)
+        }) {
+            report.merge(partial)
+            if let manifest { manifests[digest] = manifest }
         }
         // Images first, then indexes; an index of indexes needs another pass.
         var pending = manifests.keys.sorted { (manifests[$0]!.isIndex ? 1 : 0, $0) < (manifests[$1]!.isIndex ? 1 : 0, $1) }
@@ -73,7 +69,7 @@ extension DistributionImporter {
 
     private func importTags(
         _ repository: RepositoryName, base: String,
-        manifests: [Digest: (record: ManifestRecord, references: ManifestReferences, isIndex: Bool)], imported: Set<Digest>,
+        manifests: [Digest: ImportedManifest], imported: Set<Digest>,
         report: inout ImportReport
     ) async throws {
         let tagDirectories: [String]
@@ -108,19 +104,54 @@ extension DistributionImporter {
             return []
         }
         var digests: [Digest] = []
-        for entry in entries {
-            guard try await source.exists(entry + "/link") else {
-                report.deletedLinks += 1
-                continue
-            }
-            guard let digest = try await readLink(entry + "/link", repository: repository, report: &report) else { continue }
-            guard digest.hex == entry.split(separator: "/").last.map(String.init) else {
-                report.problems.append("\(repository): link \(entry)/link names \(digest), not its own directory")
-                continue
-            }
-            digests.append(digest)
+        for (digest, partial) in try await concurrentMap(entries, { entry in
+            var partial = ImportReport()
+            let digest = try await linkedDigest(entry, repository: repository, report: &partial)
+            return (digest, partial)
+        }) {
+            report.merge(partial)
+            if let digest { digests.append(digest) }
         }
         return digests
+    }
+
+    /// The digest `<entry>/link` names, if it names its own directory; nil for a deleted link
+    /// (one request: a missing link file is the deletion, no existence check first).
+    private func linkedDigest(_ entry: String, repository: RepositoryName, report: inout ImportReport) async throws -> Digest? {
+        let content: ByteBuffer
+        do {
+            content = try await source.getContent(entry + "/link")
+        } catch let error as StorageDriverError where error.isNotFound {
+            report.deletedLinks += 1
+            return nil
+        }
+        guard let digest = linkDigest(content, path: entry + "/link", repository: repository, report: &report) else { return nil }
+        guard digest.hex == entry.split(separator: "/").last.map(String.init) else {
+            report.problems.append("\(repository): link \(entry)/link names \(digest), not its own directory")
+            return nil
+        }
+        return digest
+    }
+
+    /// A revision's manifest, verified and parsed (and copied, between storages), or nil with
+    /// the reason reported.
+    private func readManifest(_ digest: Digest, repository: RepositoryName, report: inout ImportReport) async throws -> ImportedManifest? {
+        guard let bytes = try await verifiedContent(digest, repository: repository, report: &report) else { return nil }
+        let parsed: ParsedManifest
+        do {
+            parsed = try ManifestParser.parse(Array(bytes.readableBytesView), contentType: nil)
+        } catch {
+            report.problems.append("\(repository)@\(digest): manifest not imported: \(error.detail ?? error.message)")
+            return nil
+        }
+        if !sameStorage, !dryRun { try await target.putContent(RegistryLayout.blobData(digest), bytes) }
+        let record = ManifestRecord(
+            digest: digest, mediaType: parsed.mediaType, size: Int64(bytes.readableBytes),
+            artifactType: parsed.effectiveArtifactType, subject: parsed.subject?.digest, annotations: parsed.annotations,
+            createdAt: Date().timeIntervalSince1970
+        )
+        let references = ManifestReferences(blobs: parsed.requiredBlobs.map(\.digest), manifests: parsed.manifests.map(\.digest))
+        return ImportedManifest(record: record, references: references, isIndex: parsed.kind == .index)
     }
 
     /// A link file's digest; empty or malformed links (Distribution#4489) are reported.
@@ -132,6 +163,10 @@ extension DistributionImporter {
             report.problems.append("\(repository): \(path) is missing")
             return nil
         }
+        return linkDigest(content, path: path, repository: repository, report: &report)
+    }
+
+    private func linkDigest(_ content: ByteBuffer, path: String, repository: RepositoryName, report: inout ImportReport) -> Digest? {
         let text = String(buffer: content).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let digest = try? Digest(parsing: text) else {
             report.problems.append("\(repository): \(path) does not hold a digest\(text.isEmpty ? " (it is empty)" : "")")
