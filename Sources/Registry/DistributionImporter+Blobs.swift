@@ -22,7 +22,7 @@ extension DistributionImporter {
             do {
                 hashed = try await hash(path, algorithm: digest.algorithm)
             } catch let error as StorageDriverError where error.isNotFound {
-                report.problems.append("\(repository): layer link to \(digest), whose blob is missing")
+                report.problems.append("\(repository): layer link to \(digest), whose blob is missing (or was deleted while it was read)")
                 return
             }
             guard hashed.digest == digest else {
@@ -58,7 +58,9 @@ extension DistributionImporter {
             }
             try await writer.commit()
         } catch {
-            try? await writer.cancel()
+            // Not in this task, which a sibling's failure may have cancelled: the cancel aborts
+            // a multipart upload, and a cancelled request would leave it behind.
+            await Task { try? await writer.cancel() }.value
             throw error
         }
         try await target.move(temporary, to: path)

@@ -10,7 +10,7 @@ extension DistributionImporter {
     func importRepository(_ repository: RepositoryName, into report: inout ImportReport) async throws {
         let base = Self.repositoriesRoot + "/" + repository.value
         let layers = try await links(in: base + "/_layers/sha256", repository: repository, report: &report)
-        for partial in try await concurrentMap(layers, { digest in
+        for partial in try await concurrentMap(layers, limit: Self.concurrentBlobs, { digest in
             var partial = ImportReport()
             try await importBlob(digest, into: repository, report: &partial)
             return partial
@@ -19,7 +19,7 @@ extension DistributionImporter {
         }
         var manifests: [Digest: ImportedManifest] = [:]
         let revisions = try await links(in: base + "/_manifests/revisions/sha256", repository: repository, report: &report)
-        for (digest, manifest, partial) in try await concurrentMap(revisions, { digest in
+        for (digest, manifest, partial) in try await concurrentMap(revisions, limit: Self.concurrentSmallReads, { digest in
             var partial = ImportReport()
             let manifest = try await readManifest(digest, repository: repository, report: &partial)
             return (digest, manifest, partial)
@@ -104,7 +104,7 @@ extension DistributionImporter {
             return []
         }
         var digests: [Digest] = []
-        for (digest, partial) in try await concurrentMap(entries, { entry in
+        for (digest, partial) in try await concurrentMap(entries, limit: Self.concurrentSmallReads, { entry in
             var partial = ImportReport()
             let digest = try await linkedDigest(entry, repository: repository, report: &partial)
             return (digest, partial)

@@ -43,7 +43,7 @@ public actor SharedMotoServer {
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
         server = make_server("127.0.0.1", 0, DomainDispatcherApplication(create_backend_app), threaded=True)
         port = str(server.server_address[1])
-        os.environ.setdefault("MOTO_PORT", port)
+        os.environ["MOTO_PORT"] = port
         with open(sys.argv[1] + ".partial", "w") as named:
             named.write(port)
         os.rename(sys.argv[1] + ".partial", sys.argv[1])
@@ -57,9 +57,8 @@ public actor SharedMotoServer {
         // Not moto.py: the script's own directory comes first on sys.path and would shadow moto.
         let scriptFile = directory + "/launch_moto.py"
         try Self.launcher.write(toFile: scriptFile, atomically: true, encoding: .utf8)
-        let assignments = environment.compactMap { name, value in value.map { "\(name)='\($0)' " } }.joined()
         let watchdog = """
-            \(assignments)'\(python)' '\(scriptFile)' '\(portFile)' >'\(directory)/log' 2>&1 &
+            '\(python)' '\(scriptFile)' '\(portFile)' >'\(directory)/log' 2>&1 &
             server=$!
             while kill -0 \(getpid()) 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1; done
             kill -KILL $server 2>/dev/null
@@ -70,7 +69,7 @@ public actor SharedMotoServer {
         // server, whose start (moto imports all of its services) is seconds of CPU; niced, it
         // starved behind the tests of the first minute and missed its deadline. It is watched
         // for exit meanwhile, so the bound is only for a server that hangs.
-        let process = try await TestProcess.start(["/bin/sh", "-c", watchdog], niceness: 0)
+        let process = try await TestProcess.start(["/bin/sh", "-c", watchdog], environment: environment, niceness: 0)
         self.watchdog = process
         let deadline = ContinuousClock.now + .seconds(120)
         while true {

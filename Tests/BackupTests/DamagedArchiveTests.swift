@@ -20,14 +20,18 @@ import WharfTestSupport
     }
 
     /// Restores `archive` with --force and returns the error, checking nothing changed.
-    func refusal(_ fixture: DataDirectoryFixture, _ archive: String) throws -> BackupError? {
+    /// On a thread of its own: a restore blocks (and may wait up to 2 s for the lock).
+    func refusal(_ fixture: DataDirectoryFixture, _ archive: String) async throws -> BackupError? {
         let before = try fixture.fingerprint()
         defer { #expect((try? fixture.fingerprint()) == before, "a refused restore changes nothing") }
-        do {
-            _ = try BackupRestorer(archive: archive, request: RestoreRequest(root: fixture.root, fileDestinations: fixture.files, force: true)).restore()
-            return nil
-        } catch let error as BackupError {
-            return error
+        let request = RestoreRequest(root: fixture.root, fileDestinations: fixture.files, force: true)
+        return try await onThread { () throws -> BackupError? in
+            do {
+                _ = try BackupRestorer(archive: archive, request: request).restore()
+                return nil
+            } catch let error as BackupError {
+                return error
+            }
         }
     }
 
@@ -54,7 +58,7 @@ import WharfTestSupport
             let blob = try bodyOffset(of: "blobs/", in: archive)
             for cut in [0, 100, 512, blob + 1000, size - 1024, size - 1] {
                 let path = try copy(archive, fixture) { $0 = $0.prefix(cut) }
-                let error = try refusal(fixture, path)
+                let error = try await refusal(fixture, path)
                 guard case .damaged(let detail)? = error else {
                     Issue.record("cut at \(cut) of \(size): \(String(describing: error))")
                     continue
@@ -68,12 +72,12 @@ import WharfTestSupport
         try await withBackup { fixture, archive in
             let blob = try bodyOffset(of: "blobs/", in: archive)
             let flipped = try copy(archive, fixture) { $0[blob + 5000] ^= 0x20 }
-            #expect(try refusal(fixture, flipped) == .damaged("blobs/\(try blobName(archive, at: blob)) does not match its checksum"))
+            #expect(try await refusal(fixture, flipped) == .damaged("blobs/\(try blobName(archive, at: blob)) does not match its checksum"))
 
             let text = try Data(contentsOf: URL(fileURLWithPath: archive))
             let list = try #require(text.range(of: Data("  \(300_000)  blobs/".utf8)))
             let alteredList = try copy(archive, fixture) { $0[list.lowerBound - 1] = $0[list.lowerBound - 1] == 0x30 ? 0x31 : 0x30 }
-            guard case .damaged? = try refusal(fixture, alteredList) else {
+            guard case .damaged? = try await refusal(fixture, alteredList) else {
                 Issue.record("an altered checksum list was accepted")
                 return
             }
@@ -92,7 +96,7 @@ import WharfTestSupport
         try await withBackup { fixture, _ in
             let foreign = fixture.base + "/foreign.tar"
             try await Command.run(["tar", "--format=ustar", "-cf", foreign, "-C", fixture.base, "etc"])
-            guard case .notABackup(let detail)? = try refusal(fixture, foreign) else {
+            guard case .notABackup(let detail)? = try await refusal(fixture, foreign) else {
                 Issue.record("a foreign tar was not refused as such")
                 return
             }
@@ -101,7 +105,7 @@ import WharfTestSupport
             let random = fixture.base + "/random.tar"
             try Data((0..<4096).map { _ in UInt8.random(in: 1...255) }).write(to: URL(fileURLWithPath: random))
             // Held in a constant so a failure prints what the restore said instead.
-            let randomRefusal = try refusal(fixture, random)
+            let randomRefusal = try await refusal(fixture, random)
             #expect(randomRefusal == .notABackup("\(random) is not a tar archive"))
         }
     }
@@ -121,11 +125,11 @@ import WharfTestSupport
             let newer = """
                 {"program":"wharf","format":99,"version":"9.0.0","createdAt":0,"dataDirectory":"/x","blobsIncluded":true,"blobCount":0,"blobBytes":0,"files":{}}
                 """
-            #expect(try refusal(fixture, try archive(newer)) == .newerFormat(99))
+            #expect(try await refusal(fixture, try archive(newer)) == .newerFormat(99))
             let current = newer.replacingOccurrences(of: "\"format\":99", with: "\"format\":1")
-            #expect(try refusal(fixture, try archive(current, extra: "../../etc/passwd")) == .damaged("it holds ../../etc/passwd, which no Wharf backup holds"))
+            #expect(try await refusal(fixture, try archive(current, extra: "../../etc/passwd")) == .damaged("it holds ../../etc/passwd, which no Wharf backup holds"))
             #expect(!FileManager.default.fileExists(atPath: fixture.base + "/etc/passwd"))
-            let foreign = try refusal(fixture, try archive(#"{"hello":"world"}"#))
+            let foreign = try await refusal(fixture, try archive(#"{"hello":"world"}"#))
             guard case .notABackup? = foreign else {
                 Issue.record("a descriptor of another program was not refused as not a backup: \(String(describing: foreign))")
                 return
