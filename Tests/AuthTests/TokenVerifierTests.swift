@@ -7,11 +7,13 @@ import WharfTestSupport
 
 @Suite(.timeLimit(.minutes(3))) struct TokenVerifierTests {
     static let bundle = KeyFixtures.rsa.certificatePEM + "\n" + KeyFixtures.ec.certificatePEM + "\n" + KeyFixtures.ca.certificatePEM
+    /// Parsed once: three certificates per test were a visible share of the quick tests' CPU.
+    static let trusted = Result { try TrustedKeySet(certificateBundlePEM: bundle) }
 
     func verifier(now: Int64 = TokenMint.now, algorithms: Set<String> = TokenVerifier.Policy.allAsymmetric) throws -> TokenVerifier {
         try TokenVerifier(
             policy: .init(issuer: TokenMint.issuer, service: TokenMint.service, algorithms: algorithms),
-            keys: try TrustedKeySet(certificateBundlePEM: Self.bundle), clock: { now }
+            keys: try Self.trusted.get(), clock: { now }
         )
     }
 

@@ -17,7 +17,7 @@ import Testing
         try await metadata.setQuota(StorageQuota(path: "team", limit: Int64(mebibyte + mebibyte / 2)))
         let services = RegistryServices(driver: InMemoryDriver(), metadata: metadata, options: RegistryOptions(), logger: Logger(label: "test"))
         let session = try await services.uploads.start(in: repo)
-        let piece = String(repeating: "a", count: 256 * 1024)
+        let piece = String(decoding: [UInt8](repeating: UInt8(ascii: "a"), count: 256 * 1024), as: UTF8.self)
         await #expect {
             _ = try await services.uploads.append(
                 session.id, in: repo, contentRange: nil, contentLength: nil, body: ChunkedBody(chunks: Array(repeating: piece, count: 12))
@@ -38,7 +38,7 @@ import Testing
         try await metadata.setQuota(StorageQuota(path: "team", limit: 1 << 30))
         let services = RegistryServices(driver: InMemoryDriver(), metadata: metadata, options: RegistryOptions(), logger: Logger(label: "test"))
         let session = try await services.uploads.start(in: repo)
-        let piece = String(repeating: "b", count: 256 * 1024)
+        let piece = String(decoding: [UInt8](repeating: UInt8(ascii: "b"), count: 256 * 1024), as: UTF8.self)
         _ = try await services.uploads.append(
             session.id, in: repo, contentRange: nil, contentLength: nil, body: ChunkedBody(chunks: Array(repeating: piece, count: 5))
         )
