@@ -10,7 +10,7 @@ import Testing
 import WharfTestSupport
 
 /// Tests over a real socket: what only Wharf's channel handlers do.
-@Suite(.backgroundPriority, .timeLimit(.minutes(3))) struct LiveChannelTests {
+@Suite(.afterQuickTests, .timeLimit(.minutes(3))) struct LiveChannelTests {
     @Test func expectContinueIsAnsweredBeforeTheBodyIsSent() async throws {
         try await TestRegistry.app().test(.live) { client in
             let port = try #require(client.port)

@@ -12,7 +12,7 @@ import WharfTestSupport
 /// sha512 on every upload path, many times over, on the filesystem driver whose writes are
 /// pipelined: a digest checked by reading back a file with writes still in flight once failed
 /// 8-13 % of monolithic sha512 uploads with the sha512 of zero bytes.
-@Suite(.timeLimit(.minutes(3))) struct Sha512UploadTests {
+@Suite(.afterQuickTests, .timeLimit(.minutes(3))) struct Sha512UploadTests {
     static let rounds = 25
 
     func withRegistry(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {

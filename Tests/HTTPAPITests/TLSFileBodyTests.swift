@@ -15,7 +15,7 @@ import WharfTestSupport
 
 /// Blob bodies on the TLS listener come from `FileStreamHandler`: whole, ranged, over HTTP/1.1
 /// and HTTP/2, as curl receives them; a file that cannot be opened is a clean error.
-@Suite(.backgroundPriority, .timeLimit(.minutes(4)), .enabled(if: Tool.available("curl"), "curl is not installed"))
+@Suite(.afterQuickTests, .timeLimit(.minutes(4)), .enabled(if: Tool.available("curl"), "curl is not installed"))
 struct TLSFileBodyTests {
     /// A Wharf on the filesystem behind the TLS listener, for the length of `body`.
     static func serve(
