@@ -124,8 +124,10 @@ def sweep_s3(wharf, work, count, with_distribution=True, size=1024):
                 with open(path, "rb") as data:
                     s3.put_object(Bucket=bucket, Key="registry/" + os.path.relpath(path, source), Body=data.read())
 
+            start = time.perf_counter()
             with concurrent.futures.ThreadPoolExecutor(16) as pool:
                 list(pool.map(put, files))
+            print(f"(untimed preparation: {len(files)} objects put into bucket {bucket} in {time.perf_counter() - start:.1f} s)", flush=True)
 
         def remaining(bucket):
             keys, token = set(), None
@@ -153,8 +155,10 @@ def sweep_s3(wharf, work, count, with_distribution=True, size=1024):
                            REGISTRY_STORAGE_S3_REGIONENDPOINT=endpoint, REGISTRY_STORAGE_S3_BUCKET="wharf",
                            REGISTRY_STORAGE_S3_ROOTDIRECTORY="/registry")
         data = f"{work}/s3-wharf-data"
+        start = time.perf_counter()
         subprocess.run([wharf, "import", "distribution", "--wharf-root", data], check=True, stdout=subprocess.DEVNULL,
                        env=environment)
+        print(f"(untimed preparation: wharf import distribution of the bucket took {time.perf_counter() - start:.1f} s)", flush=True)
         start = time.perf_counter()
         out = subprocess.run([wharf, "gc", "run", "--review-after", "0s", "--upload-grace", "0s", "--root", data],
                              check=True, capture_output=True, text=True, env=environment).stdout
@@ -271,7 +275,7 @@ def main():
                 print(f"{what}: Wharf {wharf:.2f} s ({args.s3 / wharf:.1f} blobs/s)", flush=True)
             else:
                 rows.append((f"sweep {what}", "blobs/s", args.s3 / wharf, args.s3 / distribution))
-            print(f"{what}: Distribution {distribution:.2f} s, Wharf {wharf:.2f} s", flush=True)
+                print(f"{what}: Distribution {distribution:.2f} s, Wharf {wharf:.2f} s", flush=True)
 
         log = open(os.path.join(work, "servers.log"), "w")
         rates, cpu, lost = {}, {}, {}

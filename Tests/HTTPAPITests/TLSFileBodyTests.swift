@@ -46,7 +46,7 @@ struct TLSFileBodyTests {
     static func get(_ port: Int, _ path: String, version: String, range: String? = nil, into file: String) async throws -> String {
         var arguments = ["curl", "-sk", version, "-o", file, "-w", "%{http_code} %{http_version}"]
         if let range { arguments += ["-r", range] }
-        return try await Command.run(arguments + ["https://127.0.0.1:\(port)\(path)"], timeout: .seconds(60)).stdout
+        return try await Command.run(arguments + ["https://127.0.0.1:\(port)\(path)"], timeout: .seconds(180)).stdout
     }
 
     @Test func wholeAndRangedBodiesArriveIntactOverHTTP1AndHTTP2() async throws {
@@ -159,7 +159,7 @@ struct TLSFileBodyTests {
                     print(head.split(b"\\r\\n")[0].decode(), "sha256:" + hashlib.sha256(body).hexdigest() == digest)
                 print("rest", len(data))
                 """
-            let answer = try await Command.run(["python3", "-c", script, String(port), digests[0], digests[1]], timeout: .seconds(60))
+            let answer = try await Command.run(["python3", "-c", script, String(port), digests[0], digests[1]], timeout: .seconds(180))
             #expect(answer.stdout == "HTTP/1.1 200 OK True\nHTTP/1.1 200 OK True\nrest 0\n", "\(answer.stdout)\(answer.stderr)")
         }
     }
@@ -219,7 +219,7 @@ struct TLSFileBodyTests {
                         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00")
                 print("done")
                 """
-            let answer = try await Command.run(["python3", "-c", script, String(port), blob.digest], timeout: .seconds(60))
+            let answer = try await Command.run(["python3", "-c", script, String(port), blob.digest], timeout: .seconds(180))
             #expect(answer.stdout == "done\n", "\(answer.stderr)")
             let released = try await Self.eventually(10) { Self.openDescriptors(on: blob.file) == 0 }
             #expect(released, "\(Self.openDescriptors(on: blob.file)) descriptors still open on the blob's file")

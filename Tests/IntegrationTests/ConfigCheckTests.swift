@@ -69,7 +69,7 @@ struct ManagementConfigurationTests {
         try await withTemporaryDirectory { directory in
             let file = directory + "/config.yml"
             try "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: \(directory)/elsewhere\n".write(toFile: file, atomically: true, encoding: .utf8)
-            let wharf = try await WharfProcess(root: nil, arguments: ["--config", file], environment: [:], directory: directory)
+            let wharf = try await WharfProcess(root: nil, arguments: ["--config", file], environment: [:], directory: directory, keyRoot: directory + "/elsewhere")
             defer { wharf.killNow() }
             let port = try await wharf.waitUntilListening()
             let created = try await Command.run([WharfProcess.binary, "user", "create", "alice", "--config", file], directory: directory)
@@ -86,7 +86,7 @@ struct ManagementConfigurationTests {
     @Test func gitlabRegistryDirNamesTheDataDirectoryForEveryCommand() async throws {
         try await withTemporaryDirectory { directory in
             let environment = ["GITLAB_REGISTRY_DIR": directory + "/shared/registry"]
-            let wharf = try await WharfProcess(root: nil, environment: environment, directory: directory)
+            let wharf = try await WharfProcess(root: nil, environment: environment, directory: directory, keyRoot: directory + "/shared/registry")
             defer { wharf.killNow() }
             let port = try await wharf.waitUntilListening()
             let created = try await Command.run([WharfProcess.binary, "user", "create", "bob"], environment: environment, directory: directory)

@@ -23,16 +23,19 @@ final class WharfProcess: @unchecked Sendable {
     /// put where Wharf looks first (making a 4096-bit key costs a debug build seconds of CPU,
     /// taken from every test beside it).
     /// `generateSigningKey`: Wharf makes its own key even with a `root` (tests of that key).
+    /// `keyRoot`: the data directory a configuration names, given the fixture key like a `root`.
     init(
         root: String?, arguments: [String] = [], environment: [String: String] = ["REGISTRY_AUTH": "none"], directory: String? = nil,
-        generateSigningKey: Bool = false
+        generateSigningKey: Bool = false, keyRoot: String? = nil
     ) async throws {
         if let root, !generateSigningKey, environment["REGISTRY_AUTH"] != "none" { try Self.provisionSigningKey(root: root) }
-        makesItsKey = (root == nil || generateSigningKey) && environment["REGISTRY_AUTH"] != "none"
-        // One making its key runs at the test process's priority: the test waits on nothing else.
+        if let keyRoot { try Self.provisionSigningKey(root: keyRoot) }
+        makesItsKey = (root == nil || generateSigningKey) && keyRoot == nil && environment["REGISTRY_AUTH"] != "none"
+        // Niced all the same: unniced, its key took the cores from the clients other tests
+        // start (niced), and those missed their own deadlines.
         process = try await TestProcess.start(
             [Self.binary, "serve", "--addr", "127.0.0.1:0"] + (root.map { ["--root", $0] } ?? []) + arguments,
-            environment: environment, directory: directory, niceness: makesItsKey ? 0 : 10
+            environment: environment, directory: directory
         )
     }
 
