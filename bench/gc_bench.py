@@ -167,7 +167,8 @@ def sweep_s3(wharf, work, count, with_distribution=True, size=1024):
         assert remaining("wharf") == kept, f"Wharf left {len(remaining('wharf'))} blobs"
         return distribution_seconds, wharf_seconds
     finally:
-        cluster.kill()
+        cluster.terminate()  # SIGTERM runs its trap, which kills the daemons (SIGKILL left them running)
+        cluster.wait(timeout=60)
 
 
 def push_load(server, seconds, clients, deletes, counts, failures, acknowledged, lock):
