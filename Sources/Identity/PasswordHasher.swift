@@ -5,12 +5,12 @@ import NIOCore
 import NIOPosix
 
 /// bcrypt (hummingbird-auth) for stored passwords, on CPUWork's threads (one fewer than the
-/// cores, at least one): bcrypt is meant to be slow, and on the two
-/// threads of the cooperative pool one login would stall half the server; with as many bcrypt
-/// threads as cores, clients failing logins in a loop would take every core from the event
-/// loops (manifest GET p99 2.25× its idle value on two cores), so one core always stays free. A short memory of recent successful checks spares a CI job that logs in for
-/// every pull and push; it is keyed by the stored hash too, so a changed password is checked
-/// afresh.
+/// cores, at least one): bcrypt is meant to be slow, and on the two threads of the cooperative
+/// pool one login would stall half the server; with as many bcrypt threads as cores, clients
+/// failing logins in a loop would take every core from the event loops (manifest GET p99 2.25×
+/// its idle value on two cores), so one core always stays free. A short memory of recent
+/// successful checks spares a CI job that logs in for every pull and push; it is keyed by the
+/// stored hash too, so a changed password is checked afresh.
 public final class PasswordHasher: Sendable {
     public let cost: UInt8
     private let recent = NIOLockedValueBox<[[UInt8]: Double]>([:])
