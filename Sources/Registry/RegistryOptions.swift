@@ -9,7 +9,8 @@ public struct RegistryOptions: Sendable {
     public var manifestCacheBytes: Int
     /// Uploads older than this many seconds are purged (Distribution: 168 h).
     public var uploadMaxAge: Double
-    /// Seconds between purges (Distribution: 24 h); nil turns purging off.
+    /// Seconds between purges (Distribution: 24 h; the configuration sets it); nil, the default
+    /// of applications built in tests, runs no purger.
     public var uploadPurgeInterval: Double?
     /// Log what a purge would remove without removing it.
     public var uploadPurgeDryRun: Bool
@@ -24,7 +25,7 @@ public struct RegistryOptions: Sendable {
 
     public init(
         deleteEnabled: Bool = false, manifestCacheBytes: Int = 64 * 1024 * 1024, uploadMaxAge: Double = 168 * 3600,
-        uploadPurgeInterval: Double? = 24 * 3600, uploadPurgeDryRun: Bool = false,
+        uploadPurgeInterval: Double? = nil, uploadPurgeDryRun: Bool = false,
         uploadLimit: UploadLimit = UploadLimit(perRepository: 1000, perOwner: 1000),
         collectionTiming: (reviewAfter: Double, uploadGrace: Double)? = nil, quotaDefaults: QuotaDefaults = .none
     ) {

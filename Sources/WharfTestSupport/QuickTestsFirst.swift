@@ -1,8 +1,16 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Holds background tests until the quick ones have had the pool. Every test starts at once,
 /// and a background job, once running, keeps its thread until it awaits; those of the heavy
 /// suites also start programs and event-loop threads that take the cores from the pool. So
-/// they wait until the pool's queue is seen empty: a medium-priority task run at once, three
-/// probes in a row (at most 20 s, so nothing waits on a pool that is never idle).
+/// they wait until the quick tests are seen done: the pool's queue empty (a medium-priority
+/// task runs at once) and the process nearly idle (under a fifth of a core over 50 ms: quick
+/// tests waiting on bcrypt's threads or an event loop leave the queue empty but still burn
+/// CPU), three probes in a row (at most 20 s, so nothing waits on a process never idle).
 public actor QuickTestsFirst {
     public static let shared = QuickTestsFirst()
 
@@ -22,9 +30,19 @@ public actor QuickTestsFirst {
         try? await Task.sleep(for: .milliseconds(200))
         while quiet < 3, clock.now - start < .seconds(20) {
             let asked = clock.now
+            let cpuBefore = processCPUSeconds()
             await Task(priority: .medium) {}.value
-            quiet = clock.now - asked < .milliseconds(5) ? quiet + 1 : 0
-            try? await Task.sleep(for: .milliseconds(20))
+            let queueEmpty = clock.now - asked < .milliseconds(5)
+            try? await Task.sleep(for: .milliseconds(50))
+            let idle = processCPUSeconds() - cpuBefore < 0.010
+            quiet = queueEmpty && idle ? quiet + 1 : 0
         }
+    }
+
+    /// CPU time this process has used, all threads together.
+    private static func processCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

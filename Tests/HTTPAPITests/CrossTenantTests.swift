@@ -36,7 +36,7 @@ import WharfServer
     ) throws -> some ApplicationProtocol {
         let verifier = try TokenVerifier(
             policy: .init(issuer: "gitlab-issuer", service: "container_registry", acceptsX5C: false),
-            keys: try TrustedKeySet(certificateBundlePEM: try keyPair.certificatePEM())
+            keys: try TokenAuthEndpointTests.trustedKeys.get()
         )
         var logger = Logger(label: "wharf-test")
         logger.logLevel = .warning

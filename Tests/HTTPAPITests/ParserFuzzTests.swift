@@ -84,7 +84,7 @@ import WharfTestSupport
         var fuzzer = Fuzzer(seed: 5)
         let verifier = try TokenVerifier(
             policy: .init(issuer: "gitlab-issuer", service: "container_registry"),
-            keys: try TrustedKeySet(certificateBundlePEM: try TokenAuthEndpointTests.keyPair.certificatePEM())
+            keys: try TokenAuthEndpointTests.trustedKeys.get()
         )
         let headers = [#"{"alg":"RS256","kid":"x"}"#, #"{"alg":"RS256","x5c":["AAAA"]}"#, #"{"alg":"ES256","typ":"JWT"}"#]
         let payloads = [

@@ -10,7 +10,7 @@ import WharfTestSupport
 
 /// Slow and idle clients over real sockets, with short timeouts: they are closed, and others
 /// are served meanwhile.
-@Suite(.timeLimit(.minutes(2))) struct SlowClientTests {
+@Suite(.afterQuickTests, .timeLimit(.minutes(2))) struct SlowClientTests {
     /// Each test its own: the connection count is per policy.
     static var policy: ConnectionPolicy {
         ConnectionPolicy(header: .milliseconds(800), idle: .milliseconds(1500), body: .milliseconds(1200), maxConnections: 4)
@@ -92,7 +92,7 @@ import WharfTestSupport
 }
 
 /// The TLS listener: a handshake sent a byte at a time is closed by the header timeout.
-@Suite(.timeLimit(.minutes(1)), .enabled(if: Tool.available("curl"), "curl is not installed")) struct SlowTLSClientTests {
+@Suite(.afterQuickTests, .timeLimit(.minutes(1)), .enabled(if: Tool.available("curl"), "curl is not installed")) struct SlowTLSClientTests {
     @Test func aTricklingTLSHandshakeIsClosed() async throws {
         try await withTemporaryDirectory { directory in
             let files = try TestCertificates.make().write(to: directory)

@@ -18,11 +18,15 @@ import WharfServer
     /// A fixed key: generating one costs seconds of CPU in a debug build, taken from every test beside it.
     static let keyPair = try! SigningKeyPair(privateKeyPEM: KeyFixtures.rsa.privateKeyPEM, certificatePEM: KeyFixtures.rsa.certificatePEM)
     static let realm = "https://gitlab.example.com/jwt/auth"
+    /// One trusted set for every suite: parsing the certificate for each application cost
+    /// milliseconds apiece in a debug build. (Issuers stay per token: one shared issuer's key
+    /// collection is an actor, and every test's signing queued on it.)
+    static let trustedKeys = Result { try TrustedKeySet(certificateBundlePEM: try keyPair.certificatePEM()) }
 
     static func app() throws -> some ApplicationProtocol {
         let verifier = try TokenVerifier(
             policy: .init(issuer: "gitlab-issuer", service: "container_registry"),
-            keys: try TrustedKeySet(certificateBundlePEM: try keyPair.certificatePEM())
+            keys: try trustedKeys.get()
         )
         var logger = Logger(label: "wharf-test")
         logger.logLevel = .warning

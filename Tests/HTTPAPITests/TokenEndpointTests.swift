@@ -45,7 +45,7 @@ import WharfServer
         let app = WharfApplication.build(services: services, tokenEndpoint: endpoint, address: .hostname("127.0.0.1", port: 0), logger: logger)
         let verifier = try TokenVerifier(
             policy: .init(issuer: "gitlab-issuer", service: "container_registry"),
-            keys: try TrustedKeySet(certificateBundlePEM: try TokenAuthEndpointTests.keyPair.certificatePEM())
+            keys: try TokenAuthEndpointTests.trustedKeys.get()
         )
         return Setup(app: app, admin: admin, pat: pat.secret, verifier: verifier)
     }
