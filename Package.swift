@@ -66,6 +66,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // One conformance suite for every storage driver.
+        .target(
+            name: "StorageGCS",
+            dependencies: [
+                "StorageDriver", nioCore, nioHTTP1, .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "StorageConformance", dependencies: ["StorageDriver", nioCore], swiftSettings: swiftSettings),
         // The metadata store protocol, its records and the in-memory store.
         .target(name: "Metadata", dependencies: ["OCI", nioConcurrency], swiftSettings: swiftSettings),
@@ -127,7 +135,7 @@ let package = Package(
         .target(
             name: "WharfServer",
             dependencies: [
-                "Config", "HTTPAPI", "Registry", "StorageDriver", "StorageFilesystem", "StorageS3", "Metadata", "MetadataSQLite", "Auth",
+                "Config", "HTTPAPI", "Registry", "StorageDriver", "StorageFilesystem", "StorageS3", "StorageGCS", "Metadata", "MetadataSQLite", "Auth",
                 "Identity", hummingbird, logging, nioCore, nioConcurrency,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -187,6 +195,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "StorageGCSTests",
+            dependencies: [
+                "StorageGCS", "StorageDriver", "StorageConformance", "WharfTestSupport", nioCore, nioHTTP1,
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"), hummingbird,
+                hummingbirdTesting, nioConcurrency,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BackupTests",
             dependencies: ["Backup", "MetadataSQLite", "Metadata", "OCI", "StorageFilesystem", "WharfTestSupport", crypto],
             swiftSettings: swiftSettings
@@ -218,7 +236,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "WharfServer", "Config", "OCI", "Registry", "HTTPAPI", "StorageFilesystem", "MetadataSQLite", "Auth",
+                "WharfServer", "Config", "OCI", "Registry", "HTTPAPI", "StorageFilesystem", "StorageGCS", "MetadataSQLite", "Auth",
                 "Identity", "WharfTestSupport", crypto, hummingbird, hummingbirdTesting, logging, nioCore, nioHTTP1, "wharf",
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

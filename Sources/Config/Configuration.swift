@@ -41,6 +41,10 @@ public struct Configuration: Sendable, Equatable {
         public var rootDirectory = "./wharf-data"
         /// `storage.s3`: blobs in a bucket instead of under the data directory.
         public var s3: S3StorageSettings?
+        /// `storage.gcs`: blobs in a Google Cloud Storage bucket.
+        public var gcs: GCSStorageSettings?
+        /// Whether blobs live in a bucket rather than under the data directory.
+        public var usesObjectStorage: Bool { s3 != nil || gcs != nil }
         /// `storage.delete.enabled`: off by default, as in Distribution.
         public var deleteEnabled = false
         /// `storage.filesystem.fsync` (Wharf's own key): blobs reach the disk before a push is

@@ -20,6 +20,14 @@ public enum ConfigurationReport {
             add("storage.s3.accesskey", s3.accessKey)
             add("storage.s3.secretkey", "(set)")
             add("storage.s3.chunksize", String(s3.chunkSize))
+        } else if let gcs = c.storage.gcs {
+            add("datadirectory", c.storage.rootDirectory)
+            add("storage.gcs.bucket", gcs.bucket)
+            add("storage.gcs.keyfile", gcs.keyFile)
+            add("storage.gcs.credentials", gcs.credentialsJSON == nil ? nil : "(set)")
+            add("storage.gcs.rootdirectory", gcs.rootDirectory)
+            add("storage.gcs.chunksize", String(gcs.chunkSize))
+            add("STORAGE_EMULATOR_HOST", gcs.emulatorHost)
         } else {
             add("storage.filesystem.rootdirectory", c.storage.rootDirectory)
             add("storage.filesystem.fsync", String(c.storage.fsync))

@@ -73,14 +73,17 @@ enum ConfigurationSections {
                 problem: "configure \(drivers.count) storage drivers", fix: "keep exactly one storage driver"
             )
         }
-        if drivers.first == "s3" {
-            storage.s3 = try readS3(&reader)
-        } else if let driver = drivers.first, driver != "filesystem" {
-            warnings.append(
-                "\(TreeReader.name(["storage", driver])): the \(driver) driver is not implemented by Wharf yet; "
-                    + "blobs are stored on the filesystem at \(storage.rootDirectory)"
+        switch drivers.first {
+        case "s3": storage.s3 = try readS3(&reader)
+        case "gcs": storage.gcs = try readGCS(&reader)
+        case nil, "filesystem", "inmemory": break
+        case let driver?:
+            // Never a silent fallback: blobs stored on the local disk instead of the bucket an
+            // operator configured would be lost with the machine.
+            throw ConfigurationError(
+                key: TreeReader.name(["storage", driver]), problem: "names the \(driver) driver, which this Wharf cannot use yet",
+                fix: "use storage.filesystem, storage.s3 or storage.gcs"
             )
-            reader.accept(["storage", driver])
         }
         if let root = try reader.string(["storage", "filesystem", "rootdirectory"]) {
             guard !root.isEmpty else {
@@ -155,6 +158,50 @@ enum ConfigurationSections {
         if try reader.bool(key("v4auth")) == false {
             throw ConfigurationError(key: TreeReader.name(key("v4auth")), problem: "is false", fix: "Wharf signs with SigV4 only: remove it")
         }
+        return settings
+    }
+
+    /// `storage.gcs`, with Google's `STORAGE_EMULATOR_HOST` and `GOOGLE_APPLICATION_CREDENTIALS`.
+    static func readGCS(_ reader: inout TreeReader) throws(ConfigurationError) -> GCSStorageSettings {
+        func key(_ name: String) -> [String] { ["storage", "gcs", name] }
+        guard let bucket = try reader.string(key("bucket")), !bucket.isEmpty else {
+            throw ConfigurationError(key: TreeReader.name(key("bucket")), problem: "is missing", fix: "set it: the gcs driver needs the bucket's name")
+        }
+        var settings = GCSStorageSettings(bucket: bucket)
+        if let file = try reader.string(key("keyfile")), !file.isEmpty { settings.keyFile = file }
+        if reader.has(key("credentials")) {
+            var fields: [String: String] = [:]
+            for field in GCSStorageSettings.credentialFields {
+                if let value = try reader.string(key("credentials") + [field]) { fields[field] = value }
+            }
+            reader.accept(key("credentials"))
+            guard fields["private_key"] != nil, fields["client_email"] != nil else {
+                throw ConfigurationError(
+                    key: TreeReader.name(key("credentials")), problem: "lacks private_key or client_email",
+                    fix: "give the service account key's fields (type, private_key_id, private_key, client_email, token_uri)"
+                )
+            }
+            settings.credentialsJSON = GCSStorageSettings.json(fields)
+        }
+        if settings.keyFile != nil, settings.credentialsJSON != nil {
+            throw ConfigurationError(
+                key: "\(TreeReader.name(key("keyfile"))) and \(TreeReader.name(key("credentials")))", problem: "are both set",
+                fix: "give the service account's key once"
+            )
+        }
+        if let root = try reader.string(key("rootdirectory")) { settings.rootDirectory = root }
+        if let text = try reader.string(key("chunksize")) {
+            guard let size = Int(text), size >= GCSStorageSettings.chunkUnit, size % GCSStorageSettings.chunkUnit == 0 else {
+                throw ConfigurationError(
+                    key: TreeReader.name(key("chunksize")), problem: "is \(text)", fix: "give bytes, a multiple of 262144 (256 KiB), such as 5242880"
+                )
+            }
+            settings.chunkSize = size
+        }
+        if let host = reader.environment["STORAGE_EMULATOR_HOST"], !host.isEmpty {
+            settings.emulatorHost = host.contains("://") ? host : "http://" + host
+        }
+        if let file = reader.environment["GOOGLE_APPLICATION_CREDENTIALS"], !file.isEmpty { settings.applicationCredentials = file }
         return settings
     }
 

@@ -6,7 +6,7 @@ import StorageDriver
 
 /// Blobs in an S3 bucket (AWS, Ceph radosgw, MinIO, moto), in Distribution's layout under
 /// `rootdirectory`. Directories are key prefixes; a move is a server-side copy and a delete.
-public struct S3Driver: StorageDriver {
+public struct S3Driver: ObjectStoreDriver {
     public let name = "s3"
     public let client: S3Client
     /// Bytes buffered before a part is sent (`chunksize`); at least S3's 5 MiB minimum.
@@ -27,28 +27,7 @@ public struct S3Driver: StorageDriver {
         return location.key(for: path)
     }
 
-    /// S3's answer as the driver's error: a missing key is `pathNotFound`; a server error, a
-    /// throttle or no answer at all (refused, reset, timed out) is `unavailable`, for a retry.
-    func translated(_ error: any Error, path: String) -> any Error {
-        if error is StorageDriverError || error is CancellationError { return error }
-        guard let s3 = error as? S3Error else {
-            return StorageDriverError.unavailable(path, driver: name, reason: "the S3 endpoint did not answer (\(error))")
-        }
-        if s3.isNotFound { return StorageDriverError.pathNotFound(path, driver: name) }
-        if s3.status == 416 { return StorageDriverError.invalidRange(path, driver: name, reason: s3.description) }
-        if s3.status >= 500 || s3.status == 429 || s3.code == "SlowDown" {
-            return StorageDriverError.unavailable(path, driver: name, reason: s3.description)
-        }
-        return StorageDriverError.backend(path, driver: name, reason: s3.description)
-    }
-
-    func run<T>(_ path: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch {
-            throw translated(error, path: path)
-        }
-    }
+    public var serviceName: String { "the S3 endpoint" }
 
     public func getContent(_ path: String) async throws -> ByteBuffer {
         let key = try key(path)

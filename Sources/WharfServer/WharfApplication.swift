@@ -52,7 +52,7 @@ public enum WharfApplication {
             configuredBase: configuration.http.host, relativeURLs: configuration.http.relativeURLs,
             trustedProxies: Set(configuration.http.trustedProxies), tls: configuration.http.tls != nil
         )
-        let driver = try StorageFactory.driver(configuration)
+        let driver = try await StorageFactory.driver(configuration)
         let metadata = SQLiteMetadataStore(database: database)
         if configuration.role != .auth {
             registry = RegistryMiddleware(
@@ -232,7 +232,7 @@ public enum WharfApplication {
                 storageTimeout: gc.storageTimeout, maxBackoff: gc.maxBackoff, uploadGrace: gc.uploadGrace
             ),
             // Backups copy blobs only from the filesystem driver's data directory.
-            gate: configuration.storage.s3 == nil ? BackupCollectionGate(directory: configuration.storage.rootDirectory) : nil,
+            gate: !configuration.storage.usesObjectStorage ? BackupCollectionGate(directory: configuration.storage.rootDirectory) : nil,
             logger: logger
         )
     }

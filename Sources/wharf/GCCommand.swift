@@ -39,7 +39,7 @@ struct GCCommand: AsyncParsableCommand {
             self.configuration = configuration
             database = try await SQLiteDatabase.open(path: data.database)
             metadata = SQLiteMetadataStore(database: database)
-            driver = try StorageFactory.driver(configuration)
+            driver = try await StorageFactory.driver(configuration)
         }
 
         func close() {

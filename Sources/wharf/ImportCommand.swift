@@ -48,7 +48,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
             let target = configuration.storage.rootDirectory
             try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-            let storage = try StorageFactory.driver(configuration)
+            let storage = try await StorageFactory.driver(configuration)
             let objectStorage = StorageFactory.objectStorage(configuration)
             let source: any StorageDriver
             let same: Bool
@@ -63,14 +63,14 @@ struct ImportCommand: AsyncParsableCommand {
             } else if let objectStorage {
                 guard try await storage.exists(DistributionImporter.repositoriesRoot) else {
                     throw CommandFailure(
-                        description: "\(objectStorage) holds no docker/registry/v2/repositories: check storage.s3.bucket and rootdirectory"
+                        description: "\(objectStorage) holds no docker/registry/v2/repositories: check the bucket and rootdirectory of storage.s3 or storage.gcs"
                     )
                 }
                 source = storage
                 same = true
                 from = objectStorage
             } else {
-                throw ValidationError("give --root (registry:2's rootdirectory), or configure storage.s3 to import the bucket it used")
+                throw ValidationError("give --root (registry:2's rootdirectory), or configure storage.s3 or storage.gcs to import the bucket it used")
             }
             let into = objectStorage.map { "\(target) and \($0)" } ?? target
             let console = ConsoleOutput()

@@ -214,6 +214,59 @@ import Testing
         }
     }
 
+    @Test func gcsSettingsFollowDistributionAndGooglesVariables() throws {
+        let yaml = """
+            storage:
+              gcs:
+                bucket: images
+                rootdirectory: /registry
+                chunksize: 524288
+                credentials:
+                  type: service_account
+                  private_key_id: k1
+                  private_key: "-----BEGIN PRIVATE KEY-----\\nx\\n-----END PRIVATE KEY-----\\n"
+                  client_email: registry@p.iam.gserviceaccount.com
+                  token_uri: https://oauth2.googleapis.com/token
+            datadirectory: /var/lib/wharf
+            """
+        let result = try load(yaml, ["STORAGE_EMULATOR_HOST": "127.0.0.1:4443", "GOOGLE_APPLICATION_CREDENTIALS": "/adc.json"])
+        #expect(result.warnings.isEmpty, "\(result.warnings)")
+        let gcs = try #require(result.configuration.storage.gcs)
+        #expect(gcs.bucket == "images" && gcs.rootDirectory == "/registry" && gcs.chunkSize == 512 << 10)
+        #expect(gcs.emulatorHost == "http://127.0.0.1:4443" && gcs.applicationCredentials == "/adc.json" && gcs.keyFile == nil)
+        let json = try #require(gcs.credentialsJSON)
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String])
+        #expect(fields["client_email"] == "registry@p.iam.gserviceaccount.com" && fields["private_key_id"] == "k1")
+        #expect(fields["private_key"]?.hasPrefix("-----BEGIN PRIVATE KEY-----\n") == true)
+        #expect(result.configuration.storage.usesObjectStorage && result.configuration.storage.rootDirectory == "/var/lib/wharf")
+
+        let seeds = try load(nil, ["REGISTRY_STORAGE_GCS_BUCKET": "b", "REGISTRY_STORAGE_GCS_KEYFILE": "/key.json"]).configuration.storage.gcs
+        #expect(seeds?.bucket == "b" && seeds?.keyFile == "/key.json" && seeds?.chunkSize == 5 << 20 && seeds?.emulatorHost == nil)
+        for environment in [
+            ["REGISTRY_STORAGE_GCS_KEYFILE": "/key.json"],
+            ["REGISTRY_STORAGE_GCS_BUCKET": "b", "REGISTRY_STORAGE_GCS_CHUNKSIZE": "300000"],
+            ["REGISTRY_STORAGE_GCS_BUCKET": "b", "REGISTRY_STORAGE_GCS_CHUNKSIZE": "0"],
+        ] {
+            #expect(throws: ConfigurationError.self, "\(environment)") { try load(nil, environment) }
+        }
+        #expect(throws: ConfigurationError.self) { try load("storage:\n  gcs:\n    bucket: b\n    credentials:\n      type: service_account\n", [:]) }
+    }
+
+    /// A driver Wharf cannot use stops the start naming its key: storing blobs on the local disk
+    /// instead, as earlier versions did with a warning, loses them with the machine.
+    @Test func aDriverWharfCannotUseIsAnErrorNotAFallback() {
+        for driver in ["azure", "swift", "oss"] {
+            #expect(throws: ConfigurationError.self, "\(driver)") {
+                try load("storage:\n  \(driver):\n    container: c\n", [:])
+            }
+            #expect {
+                try load(nil, ["REGISTRY_STORAGE_\(driver.uppercased())_CONTAINER": "c"])
+            } throws: { error in
+                (error as? ConfigurationError)?.key.contains("REGISTRY_STORAGE_\(driver.uppercased())") == true
+            }
+        }
+    }
+
     @Test func theSeedsGitLabEnvironmentIsAcceptedUnchanged() throws {
         let configuration = try load(nil, [
             "GITLAB_REGISTRY_ENABLED": "true",

@@ -105,26 +105,9 @@ struct S3StorageTests {
     func pushAndPull(on server: S3Endpoint?) async throws {
         try await withTemporaryDirectory { directory in
             let (client, environment) = try await bucket(on: server)
-            try await OCIImage.make(in: directory, tag: "v1", layerSizes: [12 * 1024 * 1024, 4096])
-            let layout = directory + "/oci"
-            let digest = try OCIImage.manifestDigest(layout: layout, tag: "v1")
-            let layers = try OCIImage.layerDigests(layout: layout, manifest: digest)
-
-            let server = try await WharfProcess(root: directory + "/data", environment: environment)
-            let port = try await server.waitUntilListening()
-            try await Command.run(["skopeo", "copy", "--dest-tls-verify=false", "oci:\(layout):v1", "docker://127.0.0.1:\(port)/team/app:v1"])
-            try await Command.run(["skopeo", "copy", "--src-tls-verify=false", "docker://127.0.0.1:\(port)/team/app:v1", "oci:\(directory)/back:v1"])
-            #expect(try OCIImage.manifestDigest(layout: directory + "/back", tag: "v1") == digest)
-            #expect(try OCIImage.layerDigests(layout: directory + "/back", manifest: digest) == layers)
-
-            let stored = try await keys(client)
-            for layer in layers {
-                let hex = layer.dropFirst("sha256:".count)
-                #expect(stored.contains("registry/docker/registry/v2/blobs/sha256/\(hex.prefix(2))/\(hex)/data"), "\(layer) is in the bucket")
+            try await BucketRoundTrip.run(directory: directory, environment: environment, layerSizes: [12 * 1024 * 1024, 4096]) {
+                try await keys(client)
             }
-            #expect(!FileManager.default.fileExists(atPath: directory + "/data/docker"), "no blob is on the local disk")
-            #expect(FileManager.default.fileExists(atPath: directory + "/data/wharf.sqlite"), "the metadata is in the data directory")
-            await server.kill()
         }
     }
 
@@ -142,37 +125,11 @@ struct S3StorageTests {
     func chunkedUpload(on server: S3Endpoint?, killBetweenChunks: Bool = false) async throws {
         try await withTemporaryDirectory { directory in
             let (_, environment) = try await bucket(on: server)
-            var wharf = try await WharfProcess(root: directory + "/data", environment: environment)
-            var port = try await wharf.waitUntilListening()
-            let blob = OCIImage.randomBytes(7 * 1024 * 1024 + 123)
-            let start = try await RawHTTP.request(port, "POST /v2/team/chunks/blobs/uploads/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
-            var location = try #require(RawHTTP.header("Location", in: start))
-            for (index, range) in [0..<(6 * 1024 * 1024), (6 * 1024 * 1024)..<blob.count].enumerated() {
-                if index == 1, killBetweenChunks {
-                    await wharf.kill()
-                    wharf = try await WharfProcess(root: directory + "/data", environment: environment)
-                    port = try await wharf.waitUntilListening()
-                    let status = try await RawHTTP.request(port, "GET \(location) HTTP/1.1\r\nHost: x\r\n\r\n")
-                    #expect(status.hasPrefix("HTTP/1.1 204"), "\(status)")
-                    #expect(RawHTTP.header("Range", in: status) == "0-\(6 * 1024 * 1024 - 1)", "the first chunk survived the kill")
-                }
-                let chunk = blob.subdata(in: range)
-                let response = try await RawHTTP.request(
-                    port,
-                    "PATCH \(location) HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Range: \(range.lowerBound)-\(range.upperBound - 1)\r\nContent-Length: \(chunk.count)\r\n\r\n",
-                    body: chunk
-                )
-                #expect(response.hasPrefix("HTTP/1.1 202"), "\(response)")
-                location = try #require(RawHTTP.header("Location", in: response))
+            try await ChunkedUploadProbe.push(
+                OCIImage.randomBytes(7 * 1024 * 1024 + 123), split: 6 * 1024 * 1024, killBetweenChunks: killBetweenChunks, directory: directory
+            ) {
+                try await WharfProcess(root: directory + "/data", environment: environment)
             }
-            let digest = RawHTTP.sha256(blob)
-            let separator = location.contains("?") ? "&" : "?"
-            let close = try await RawHTTP.request(port, "PUT \(location)\(separator)digest=\(digest) HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
-            #expect(close.hasPrefix("HTTP/1.1 201"), "\(close)")
-            let pulled = try await Command.run(["curl", "-sf", "http://127.0.0.1:\(port)/v2/team/chunks/blobs/\(digest)", "-o", directory + "/pulled"])
-            #expect(pulled.succeeded)
-            #expect(RawHTTP.sha256(try Data(contentsOf: URL(fileURLWithPath: directory + "/pulled"))) == digest)
-            await wharf.kill()
         }
     }
 
