@@ -75,14 +75,19 @@ enum ConfigurationSections {
         }
         switch drivers.first {
         case "s3": storage.s3 = try readS3(&reader)
-        case "gcs": storage.gcs = try readGCS(&reader)
-        case nil, "filesystem", "inmemory": break
+        case "gcs":
+            storage.gcs = try readGCS(&reader)
+            if let emulator = storage.gcs?.emulatorHost {
+                warnings.append("STORAGE_EMULATOR_HOST is set: blobs go to the emulator at \(emulator), without credentials")
+            }
+        case nil, "filesystem": break
         case let driver?:
             // Never a silent fallback: blobs stored on the local disk instead of the bucket an
             // operator configured would be lost with the machine.
             throw ConfigurationError(
                 key: TreeReader.name(["storage", driver]), problem: "names the \(driver) driver, which this Wharf cannot use yet",
-                fix: "use storage.filesystem, storage.s3 or storage.gcs"
+                fix: "use storage.filesystem, storage.s3 or storage.gcs (earlier versions stored blobs under "
+                    + "\(storage.rootDirectory) instead: storage.filesystem keeps them there)"
             )
         }
         if let root = try reader.string(["storage", "filesystem", "rootdirectory"]) {

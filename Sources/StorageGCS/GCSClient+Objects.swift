@@ -9,15 +9,18 @@ extension GCSClient {
         public let size: Int64
         /// Seconds since 1970.
         public let updated: Double
+        /// The version of the object's content, for requests that must not act on another.
+        public let generation: String?
     }
 
     struct ObjectResource: Decodable {
         let name: String
         let size: String?
         let updated: String?
+        let generation: String?
 
         var info: ObjectInfo {
-            ObjectInfo(size: size.flatMap { Int64($0) } ?? 0, updated: updated.flatMap(GCSClient.seconds) ?? 0)
+            ObjectInfo(size: size.flatMap { Int64($0) } ?? 0, updated: updated.flatMap(GCSClient.seconds) ?? 0, generation: generation)
         }
     }
 
@@ -73,10 +76,23 @@ extension GCSClient {
     public func putChunk(_ session: String, _ bytes: ByteBuffer, offset: Int64, total: Int64?) async throws -> Int64? {
         let length = Int64(bytes.readableBytes)
         let range = length == 0 ? "bytes */\(total.map(String.init) ?? "*")" : "bytes \(offset)-\(offset + length - 1)/\(total.map(String.init) ?? "*")"
+        // Not sent again blindly: after an unknown outcome the writer asks the session first.
         let response = try await perform(
             .PUT, session, headers: [("content-type", "application/octet-stream"), ("content-range", range)],
-            body: length == 0 ? nil : bytes, accepted: [200, 201, 308]
+            body: length == 0 ? nil : bytes, accepted: [200, 201, 308], retries: false
         )
+        return Self.held(response)
+    }
+
+    /// What a session holds, asked after a chunk's outcome was lost; nil when it is complete.
+    /// (fake-gcs-server completes the upload instead; the tests never lose an answer.)
+    public func sessionStatus(_ session: String) async throws -> Int64? {
+        Self.held(try await perform(.PUT, session, headers: [("content-range", "bytes */*")], accepted: [200, 201, 308]))
+    }
+
+    /// A 308's `Range: bytes=0-<last>` as a byte count (0 without the header); nil for a
+    /// complete upload.
+    static func held(_ response: Response) -> Int64? {
         guard response.status == 308 else { return nil }
         guard let held = response.headers.first(name: "range"), let last = held.split(separator: "-").last.flatMap({ Int64($0) }) else {
             return 0
@@ -97,9 +113,14 @@ extension GCSClient {
     }
 
     public func list(prefix: String, delimiter: String?, pageToken: String?, maxResults: Int? = nil) async throws -> Page {
-        let answer = try decode(
-            ListAnswer.self, try await perform(.GET, location.listURL(prefix: prefix, delimiter: delimiter, pageToken: pageToken, maxResults: maxResults))
-        )
+        let response: Response
+        do {
+            response = try await perform(.GET, location.listURL(prefix: prefix, delimiter: delimiter, pageToken: pageToken, maxResults: maxResults))
+        } catch let error as GCSError where error.status == 404 {
+            // A listing of an absent prefix is empty: a 404 is the bucket's.
+            throw GCSError(status: 404, message: "the bucket \(location.bucket) does not exist (\(error.message))")
+        }
+        let answer = try decode(ListAnswer.self, response)
         return Page(names: answer.items?.map(\.name) ?? [], prefixes: answer.prefixes ?? [], nextToken: answer.nextPageToken)
     }
 
@@ -128,15 +149,22 @@ extension GCSClient {
         }
     }
 
-    /// Concatenates up to 32 objects into `destination` (which may be one of them), atomically.
-    public func compose(_ sources: [String], into destination: String) async throws {
-        struct Source: Encodable { let name: String }
+    /// Concatenates up to 32 objects into `destination` (which may be one of them), atomically;
+    /// with `generation`, only onto that version of `destination` (as its first source): a
+    /// retried compose whose first answer was lost fails 412 instead of appending twice.
+    public func compose(_ sources: [String], into destination: String, generation: String? = nil) async throws {
+        struct Source: Encodable {
+            let name: String
+            let generation: String?
+        }
         struct Destination: Encodable { let contentType: String }
         struct Request: Encodable {
             let sourceObjects: [Source]
             let destination: Destination
         }
-        let body = try JSONEncoder().encode(Request(sourceObjects: sources.map { Source(name: $0) }, destination: Destination(contentType: "application/octet-stream")))
-        try await perform(.POST, location.composeURL(destination), headers: [("content-type", "application/json")], body: ByteBuffer(bytes: body))
+        let objects = sources.map { Source(name: $0, generation: $0 == destination ? generation : nil) }
+        let body = try JSONEncoder().encode(Request(sourceObjects: objects, destination: Destination(contentType: "application/octet-stream")))
+        let url = location.composeURL(destination) + (generation.map { "?ifGenerationMatch=" + GCSLocation.encoded($0) } ?? "")
+        try await perform(.POST, url, headers: [("content-type", "application/json")], body: ByteBuffer(bytes: body))
     }
 }

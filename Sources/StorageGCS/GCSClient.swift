@@ -37,10 +37,13 @@ public final class GCSClient: Sendable {
 
     /// Sends a request and returns the streaming answer when its status is one of `accepted`;
     /// throws `GCSError` otherwise.
+    /// Without `retries`, a failure is thrown at once: for requests whose outcome must be
+    /// asked for before they are sent again (a resumable upload's chunk).
     public func stream(
         _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: ByteBuffer? = nil,
-        accepted: Set<Int> = [200, 201, 204, 206]
+        accepted: Set<Int> = [200, 201, 204, 206], retries: Bool = true
     ) async throws -> HTTPClientResponse {
+        let attempts = retries ? Self.attempts : 1
         var attempt = 1
         var refreshedToken = false
         while true {
@@ -61,7 +64,7 @@ public final class GCSClient: Sendable {
                 throw CancellationError()
             } catch {
                 let failure = GCSError(status: 0, message: "\(location.base) did not answer: \(error)")
-                guard attempt < Self.attempts else { throw failure }
+                guard attempt < attempts else { throw failure }
                 try await Self.backoff(attempt)
                 attempt += 1
                 continue
@@ -74,7 +77,7 @@ public final class GCSClient: Sendable {
                 await tokens.invalidate()
                 continue
             }
-            guard failure.isTransient, attempt < Self.attempts else { throw failure }
+            guard failure.isTransient, attempt < attempts else { throw failure }
             try await Self.backoff(attempt)
             attempt += 1
         }
@@ -91,9 +94,9 @@ public final class GCSClient: Sendable {
     @discardableResult
     public func perform(
         _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: ByteBuffer? = nil,
-        accepted: Set<Int> = [200, 201, 204, 206], limit: Int = 16 << 20
+        accepted: Set<Int> = [200, 201, 204, 206], retries: Bool = true, limit: Int = 16 << 20
     ) async throws -> Response {
-        let response = try await stream(method, url, headers: headers, body: body, accepted: accepted)
+        let response = try await stream(method, url, headers: headers, body: body, accepted: accepted, retries: retries)
         let collected = try await response.body.collect(upTo: limit)
         return Response(status: Int(response.status.code), headers: response.headers, body: collected)
     }

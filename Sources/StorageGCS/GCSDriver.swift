@@ -8,7 +8,7 @@ import StorageDriver
 /// are server-side rewrites.
 public final class GCSDriver: ObjectStoreDriver {
     public let name = "gcs"
-    let client: GCSClient
+    public let client: GCSClient
     let chunkSize: Int
 
     public init(client: GCSClient, chunkSize: Int = 5 << 20) {
@@ -69,8 +69,8 @@ public final class GCSDriver: ObjectStoreDriver {
         let object = try objectName(path)
         guard append else { return GCSWriter(driver: self, path: path, name: object, existing: nil, chunkSize: chunkSize) }
         do {
-            let size = try await client.metadata(object).size
-            return GCSWriter(driver: self, path: path, name: object, existing: size, chunkSize: chunkSize)
+            let info = try await client.metadata(object)
+            return GCSWriter(driver: self, path: path, name: object, existing: info, chunkSize: chunkSize)
         } catch let error as GCSError where error.isNotFound {
             return GCSWriter(driver: self, path: path, name: object, existing: nil, chunkSize: chunkSize)
         } catch {
@@ -97,13 +97,14 @@ public final class GCSDriver: ObjectStoreDriver {
 
     public func list(_ path: String) async throws -> [String] {
         let prefix = location.directoryPrefix(try objectName(path))
-        var children: [String] = []
+        var children: Set<String> = []
         var token: String?
         repeat {
             let page = try await run(path) { try await client.list(prefix: prefix, delimiter: "/", pageToken: token) }
-            // Parts being appended (`<file>~append-<n>`) belong to their file.
-            children += page.names.map { location.path(for: $0) }.filter { !$0.contains("~") }
-            children += page.prefixes.map { location.path(for: String($0.dropLast())) }
+            // Parts being appended (`<file>~append-<n>`) belong to their file; a name ending in
+            // `/` is a console's folder placeholder, not a file.
+            children.formUnion(page.names.filter { !$0.hasSuffix("/") }.map { location.path(for: $0) }.filter { !$0.contains("~") })
+            children.formUnion(page.prefixes.map { location.path(for: String($0.dropLast())) })
             token = page.nextToken
         } while token != nil
         guard !children.isEmpty else { throw StorageDriverError.pathNotFound(path, driver: name) }
@@ -120,7 +121,31 @@ public final class GCSDriver: ObjectStoreDriver {
         } catch {
             throw translated(error, path: destination)
         }
-        try await run(source) { try await client.delete(from) }
+        do {
+            try await client.delete(from)
+        } catch let error as GCSError where error.isNotFound {
+            // A retried delete whose first answer was lost: the move is done.
+        } catch {
+            throw translated(error, path: source)
+        }
+    }
+
+    /// Files only, so no listing: one delete per object, eight at a time.
+    public func deleteFiles(_ paths: [String], keeping: String) async -> [String: StorageDriverError] {
+        var failures: [String: StorageDriverError] = [:]
+        var names: [String: String] = [:]
+        for path in paths {
+            do {
+                names[try objectName(path)] = path
+            } catch {
+                failures[path] = (error as? StorageDriverError) ?? .invalidPath(path, driver: name)
+            }
+        }
+        for (object, error) in await deleteObjects(Array(names.keys)) {
+            let path = names[object]!
+            failures[path] = translated(error, path: path) as? StorageDriverError ?? .backend(path, driver: name, reason: "\(error)")
+        }
+        return failures
     }
 
     public func delete(_ path: String) async throws {

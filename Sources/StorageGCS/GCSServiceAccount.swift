@@ -42,8 +42,10 @@ public struct GCSServiceAccount: Sendable, Equatable {
             throw GCSConfigurationError("\(source) lacks client_email or private_key")
         }
         let uri = file.token_uri.flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultTokenURI
-        guard uri.hasPrefix("https://") || uri.hasPrefix("http://") else {
-            throw GCSConfigurationError("\(source): token_uri \(uri) is not a URL")
+        // The signed assertion is an hour's grant: plain http only to this machine.
+        let loopback = ["http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/", "http://[::1]:", "http://[::1]/"]
+        guard uri.hasPrefix("https://") || loopback.contains(where: uri.hasPrefix) else {
+            throw GCSConfigurationError("\(source): token_uri \(uri) is not an https URL")
         }
         self.init(clientEmail: email, privateKeyPEM: key, privateKeyID: file.private_key_id, tokenURI: uri)
     }

@@ -53,6 +53,15 @@ public enum StorageFactory {
         }
         let location = GCSLocation(base: gcs.emulatorHost ?? GCSLocation.production, bucket: gcs.bucket, rootDirectory: gcs.rootDirectory)
         let client = GCSClient(location: location, tokens: GCSTokenSource(kind, http: GCSClient.sharedHTTPClient))
+        // One listing proves the bucket, the credentials and the token exchange before any
+        // client is told a push worked.
+        do {
+            _ = try await client.list(prefix: location.prefix, delimiter: nil, pageToken: nil, maxResults: 1)
+        } catch {
+            throw WharfStartupError(
+                "storage.gcs.bucket \(gcs.bucket) cannot be listed (\(error)): check the bucket's name and that the credentials may read and write it"
+            )
+        }
         return GCSDriver(client: client, chunkSize: gcs.chunkSize)
     }
 

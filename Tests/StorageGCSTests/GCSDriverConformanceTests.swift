@@ -57,6 +57,8 @@ struct GCSDriverConformanceTests {
         }
         #expect(try await driver.getContent("/uploads/u1/data") == expected)
         #expect(try await driver.list("/uploads/u1") == ["/uploads/u1/data"])
+        let stored = try await driver.client.list(prefix: "wharf/uploads/", delimiter: nil, pageToken: nil)
+        #expect(stored.names == ["wharf/uploads/u1/data"], "no appended part is left beside the file")
         try await driver.move("/uploads/u1/data", to: "/blobs/x/data")
         var read = ByteBuffer()
         try await driver.read("/blobs/x/data", range: 5..<(300 << 10)) { chunk in
