@@ -50,7 +50,8 @@ public final class GCSClient: Sendable {
             var request = HTTPClientRequest(url: url)
             request.method = method
             for (name, value) in headers { request.headers.add(name: name, value: value) }
-            if let authorization = try await tokens.authorization() { request.headers.add(name: "authorization", value: authorization) }
+            let authorization = try await tokens.authorization()
+            if let authorization { request.headers.add(name: "authorization", value: authorization) }
             // An empty body still says `Content-Length: 0`, which the upload endpoints want.
             if let body {
                 request.body = .bytes(body)
@@ -74,7 +75,7 @@ public final class GCSClient: Sendable {
             let failure = try await Self.error(from: response)
             if status == 401, !refreshedToken {
                 refreshedToken = true
-                await tokens.invalidate()
+                await tokens.invalidate(refused: authorization)
                 continue
             }
             guard failure.isTransient, attempt < attempts else { throw failure }

@@ -44,9 +44,11 @@ public actor GCSTokenSource {
         return "Bearer " + token
     }
 
-    /// Forgets the token, after the API refused it.
-    public func invalidate() {
-        current = nil
+    /// Forgets the token after the API refused it: only that one (`refused`, the header sent),
+    /// not one another request has fetched since.
+    public func invalidate(refused: String? = nil) {
+        guard let current, refused == nil || refused == "Bearer " + current.token else { return }
+        self.current = nil
     }
 
     private struct TokenAnswer: Decodable {

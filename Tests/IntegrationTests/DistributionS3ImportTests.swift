@@ -78,34 +78,47 @@ struct DistributionS3ImportTests {
             let before = try await push(to: distribution.port, directory: directory)
             #expect(before.values.allSatisfy { $0.status == 200 && $0.headerDigest == $0.bodyDigest }, "\(before)")
             try await distribution.stop()
-            let blobKeys = try await S3StorageTests().keys(client).filter { $0.contains("/blobs/") }.sorted()
-
-            let first = try await runImport([], environment: environment, directory: directory)
-            #expect(first.contains("same storage"), "\(first)")
-            #expect(first.contains(" 0 copied") && first.contains(", 0 problems"), "\(first)")
-            #expect(!first.contains(" 0 blobs adopted"), "the bucket's blobs were adopted: \(first)")
-            #expect(try await S3StorageTests().keys(client).filter { $0.contains("/blobs/") }.sorted() == blobKeys, "no blob was written")
-            try await expectSameImages(before, environment: environment, directory: directory)
-
-            let second = try await runImport([], environment: environment, directory: directory)
-            #expect(second.contains(" 0 blobs adopted"), "a second import records nothing new: \(second)")
+            try await adoptInPlace(before, environment: environment, directory: directory) { try await S3StorageTests().keys(client) }
         }
+    }
+
+    /// `wharf import distribution` without `--root` adopts the bucket's registry:2 tree: every
+    /// blob recorded, none written, the images the same; a second import records nothing.
+    func adoptInPlace(
+        _ before: [String: ManifestProbe], environment: [String: String], directory: String, storedNames: () async throws -> [String]
+    ) async throws {
+        let blobNames = try await storedNames().filter { $0.contains("/blobs/") }.sorted()
+        let first = try await runImport([], environment: environment, directory: directory)
+        #expect(first.contains("same storage"), "\(first)")
+        #expect(first.contains(" 0 copied") && first.contains(", 0 problems"), "\(first)")
+        #expect(!first.contains(" 0 blobs adopted"), "the bucket's blobs were adopted: \(first)")
+        #expect(try await storedNames().filter { $0.contains("/blobs/") }.sorted() == blobNames, "no blob was written")
+        try await expectSameImages(before, environment: environment, directory: directory)
+
+        let second = try await runImport([], environment: environment, directory: directory)
+        #expect(second.contains(" 0 blobs adopted"), "a second import records nothing new: \(second)")
     }
 
     @Test func registryTwoOnDiskIsCopiedIntoWharfOnS3() async throws {
         try await withTemporaryDirectory { directory in
             let (client, environment) = try await S3StorageTests().bucket()
-            let distribution = try await DistributionProcess(directory: directory)
-            let before = try await push(to: distribution.port, directory: directory)
-            try await distribution.stop()
-
-            let output = try await runImport(["--root", directory + "/distribution-data"], environment: environment, directory: directory)
-            #expect(!output.contains("same storage") && output.contains(" 0 blobs adopted") && output.contains(", 0 problems"), "\(output)")
-            #expect(!output.contains(" 0 copied"), "the blobs were copied: \(output)")
-            let stored = try await S3StorageTests().keys(client)
-            #expect(stored.contains { $0.hasPrefix("registry/docker/registry/v2/blobs/sha256/") }, "blobs were copied into the bucket")
-            #expect(!stored.contains { $0.contains("/import/") }, "no scratch copy is left in the bucket")
-            try await expectSameImages(before, environment: environment, directory: directory)
+            try await importFromDisk(environment: environment, directory: directory) { try await S3StorageTests().keys(client) }
         }
+    }
+
+    /// registry:2 on disk imported into a Wharf whose blobs are in a bucket: every blob copied
+    /// in, no scratch copy left, the images the same.
+    func importFromDisk(environment: [String: String], directory: String, storedNames: () async throws -> [String]) async throws {
+        let distribution = try await DistributionProcess(directory: directory)
+        let before = try await push(to: distribution.port, directory: directory)
+        try await distribution.stop()
+
+        let output = try await runImport(["--root", directory + "/distribution-data"], environment: environment, directory: directory)
+        #expect(!output.contains("same storage") && output.contains(" 0 blobs adopted") && output.contains(", 0 problems"), "\(output)")
+        #expect(!output.contains(" 0 copied"), "the blobs were copied: \(output)")
+        let stored = try await storedNames()
+        #expect(stored.contains { $0.hasPrefix("registry/docker/registry/v2/blobs/sha256/") }, "blobs were copied into the bucket")
+        #expect(!stored.contains { $0.contains("/import/") }, "no scratch copy is left in the bucket")
+        try await expectSameImages(before, environment: environment, directory: directory)
     }
 }

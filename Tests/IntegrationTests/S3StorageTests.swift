@@ -136,30 +136,7 @@ struct S3StorageTests {
     @Test func backupsHoldTheMetadataAndRestoredRegistriesPullFromTheBucket() async throws {
         try await withTemporaryDirectory { directory in
             let (_, environment) = try await bucket()
-            try await OCIImage.make(in: directory, tag: "v1", layerSizes: [64 * 1024])
-            let digest = try OCIImage.manifestDigest(layout: directory + "/oci", tag: "v1")
-            let server = try await WharfProcess(root: directory + "/data", environment: environment)
-            let port = try await server.waitUntilListening()
-            try await Command.run(["skopeo", "copy", "--dest-tls-verify=false", "oci:\(directory)/oci:v1", "docker://127.0.0.1:\(port)/team/app:v1"])
-
-            let wharf = [WharfProcess.binary, "backup"]
-            let scope = ["--root", directory + "/data", "--dir", directory + "/backups"]
-            let created = try await Command.run(wharf + ["create"] + scope, environment: environment)
-            #expect(created.stdout.contains("not copied"), "\(created.stdout)")
-            await server.kill()
-            let archive = try #require(try FileManager.default.contentsOfDirectory(atPath: directory + "/backups").first { $0.hasSuffix(".tar") })
-            let listing = try await Command.run(["tar", "-tf", directory + "/backups/" + archive])
-            #expect(!listing.stdout.contains("blobs/"), "the archive holds no blobs")
-            #expect(listing.stdout.contains("metadata/wharf.sqlite"))
-
-            try FileManager.default.removeItem(atPath: directory + "/data")
-            let restored = try await Command.run(wharf + ["restore"] + scope, environment: environment)
-            #expect(restored.stdout.contains("blobs stay in S3 bucket"), "\(restored.stdout)")
-            let again = try await WharfProcess(root: directory + "/data", environment: environment)
-            let port2 = try await again.waitUntilListening()
-            try await Command.run(["skopeo", "copy", "--src-tls-verify=false", "docker://127.0.0.1:\(port2)/team/app:v1", "oci:\(directory)/back:v1"])
-            #expect(try OCIImage.manifestDigest(layout: directory + "/back", tag: "v1") == digest)
-            await again.kill()
+            try await BucketBackupProbe.run(directory: directory, environment: environment, storage: "S3 bucket")
         }
     }
 }

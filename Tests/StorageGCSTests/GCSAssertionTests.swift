@@ -54,38 +54,4 @@ import WharfTestSupport
         let account = GCSServiceAccount(clientEmail: "a@b", privateKeyPEM: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", privateKeyID: nil)
         await #expect(throws: GCSConfigurationError.self) { _ = try await GCSAssertion(account: account) }
     }
-
-    /// google-auth, Google's own Python library, signs the same claims for the same key: the
-    /// header and claim names agree, and the values but for Wharf's 10 s backdating.
-    @Test(.enabled("google-auth is not installed (pip install google-auth)") { await Tool.pythonModulesAvailable("google.oauth2") })
-    func googleAuthSignsTheSameClaims() async throws {
-        let info: [String: String] = [
-            "type": "service_account", "client_email": Self.account.clientEmail, "private_key": KeyFixtures.rsa.privateKeyPEM,
-            "private_key_id": "key-1", "token_uri": "https://oauth2.googleapis.com/token",
-        ]
-        let script = """
-            import json, sys
-            from google.oauth2 import service_account
-            info = json.loads(sys.argv[1])
-            credentials = service_account.Credentials.from_service_account_info(info, scopes=[sys.argv[2]])
-            assertion = credentials._make_authorization_grant_assertion()
-            print(assertion.decode() if isinstance(assertion, bytes) else assertion)
-            """
-        let output = try await Command.run([
-            "python3", "-c", script, String(decoding: try JSONSerialization.data(withJSONObject: info), as: UTF8.self),
-            "https://www.googleapis.com/auth/devstorage.read_write",
-        ])
-        let theirs = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let ours = try await GCSAssertion(account: Self.account).signed(now: Date())
-        let (theirHeader, ourHeader) = (try Self.part(theirs, 0), try Self.part(ours, 0))
-        #expect(Set(theirHeader.keys) == Set(ourHeader.keys))
-        for key in theirHeader.keys { #expect(theirHeader[key] as? String == ourHeader[key] as? String, "header \(key)") }
-        let (theirClaims, ourClaims) = (try Self.part(theirs, 1), try Self.part(ours, 1))
-        #expect(Set(theirClaims.keys) == Set(ourClaims.keys))
-        for key in ["iss", "scope", "aud"] { #expect(theirClaims[key] as? String == ourClaims[key] as? String, "claim \(key)") }
-        let theirLifetime = try #require(theirClaims["exp"] as? Int) - (try #require(theirClaims["iat"] as? Int))
-        let ourLifetime = try #require(ourClaims["exp"] as? Int) - (try #require(ourClaims["iat"] as? Int))
-        #expect(theirLifetime == ourLifetime)
-        #expect(abs(try #require(theirClaims["iat"] as? Int) - (try #require(ourClaims["iat"] as? Int) + 10)) <= 5)
-    }
 }

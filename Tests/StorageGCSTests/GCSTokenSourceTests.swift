@@ -67,7 +67,9 @@ import WharfTestSupport
             #expect(try await tokens.authorization() == "Bearer t1")
             clock.advance(100)
             #expect(try await tokens.authorization() == "Bearer t2")
-            await tokens.invalidate()
+            await tokens.invalidate(refused: "Bearer t1")
+            #expect(try await tokens.authorization() == "Bearer t2", "a token refused earlier does not drop the newer one")
+            await tokens.invalidate(refused: "Bearer t2")
             #expect(try await tokens.authorization() == "Bearer t3")
             #expect(exchanges.withLockedValue { $0 } == 3)
         }
