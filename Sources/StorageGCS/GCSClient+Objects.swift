@@ -118,7 +118,7 @@ extension GCSClient {
             response = try await perform(.GET, location.listURL(prefix: prefix, delimiter: delimiter, pageToken: pageToken, maxResults: maxResults))
         } catch let error as GCSError where error.status == 404 {
             // A listing of an absent prefix is empty: a 404 is the bucket's.
-            throw GCSError(status: 404, message: "the bucket \(location.bucket) does not exist (\(error.message))")
+            throw GCSError(status: 404, message: "bucket does not exist: \(location.bucket) (\(error.message))")
         }
         let answer = try decode(ListAnswer.self, response)
         return Page(names: answer.items?.map(\.name) ?? [], prefixes: answer.prefixes ?? [], nextToken: answer.nextPageToken)
@@ -150,19 +150,17 @@ extension GCSClient {
     }
 
     /// Concatenates up to 32 objects into `destination` (which may be one of them), atomically;
-    /// with `generation`, only onto that version of `destination` (as its first source): a
-    /// retried compose whose first answer was lost fails 412 instead of appending twice.
+    /// with `generation`, only onto that version of `destination`: a retried compose whose
+    /// first answer was lost fails (412) instead of appending twice. The sources are not pinned
+    /// to a generation: the old one is gone after a compose, and a retry would get 404.
     public func compose(_ sources: [String], into destination: String, generation: String? = nil) async throws {
-        struct Source: Encodable {
-            let name: String
-            let generation: String?
-        }
+        struct Source: Encodable { let name: String }
         struct Destination: Encodable { let contentType: String }
         struct Request: Encodable {
             let sourceObjects: [Source]
             let destination: Destination
         }
-        let objects = sources.map { Source(name: $0, generation: $0 == destination ? generation : nil) }
+        let objects = sources.map { Source(name: $0) }
         let body = try JSONEncoder().encode(Request(sourceObjects: objects, destination: Destination(contentType: "application/octet-stream")))
         let url = location.composeURL(destination) + (generation.map { "?ifGenerationMatch=" + GCSLocation.encoded($0) } ?? "")
         try await perform(.POST, url, headers: [("content-type", "application/json")], body: ByteBuffer(bytes: body))

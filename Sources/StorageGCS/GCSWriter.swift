@@ -59,6 +59,7 @@ final class GCSWriter: StorageWriter {
             let bytes = buffer.getSlice(at: buffer.readerIndex, length: length)!
             let total: Int64? = final ? sent + Int64(length) : nil
             let held: Int64?
+            var asked = false
             do {
                 held = try await driver.client.putChunk(session, bytes, offset: sent, total: total)
             } catch let error as GCSError where error.isTransient {
@@ -66,6 +67,7 @@ final class GCSWriter: StorageWriter {
                 guard stalls < GCSClient.attempts else { throw driver.translated(error, path: path) }
                 try await GCSClient.backoff(stalls)
                 held = try await driver.run(path) { try await driver.client.sessionStatus(session) }
+                asked = true
             } catch {
                 throw driver.translated(error, path: path)
             }
@@ -82,9 +84,13 @@ final class GCSWriter: StorageWriter {
                 throw StorageDriverError.backend(path, driver: "gcs", reason: "the upload session holds \(held) bytes, \(sent + Int64(length)) were sent")
             }
             if held == sent {
-                stalls += 1
-                guard stalls < GCSClient.attempts else {
-                    throw StorageDriverError.unavailable(path, driver: "gcs", reason: "the upload session took none of \(length) bytes, \(stalls) times")
+                // Counted once per attempt: a failure that was just asked about already was.
+                if !asked {
+                    stalls += 1
+                    guard stalls < GCSClient.attempts else {
+                        throw StorageDriverError.unavailable(path, driver: "gcs", reason: "the upload session took none of \(length) bytes, \(stalls) times")
+                    }
+                    try await GCSClient.backoff(stalls)
                 }
             } else {
                 buffer.moveReaderIndex(forwardBy: Int(held - sent))
@@ -121,7 +127,7 @@ final class GCSWriter: StorageWriter {
     private func composePart(onto existing: GCSClient.ObjectInfo) async throws {
         do {
             try await driver.client.compose([name, target], into: name, generation: existing.generation)
-        } catch let error as GCSError where error.isPreconditionFailed {
+        } catch let error as GCSError where error.isPreconditionFailed || error.isNotFound {
             // The file changed since this writer began: fine only if that change was this
             // compose, applied once and answered to a request that was lost.
             let now = try await driver.run(path) { try await driver.client.metadata(name) }

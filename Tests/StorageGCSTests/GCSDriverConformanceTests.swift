@@ -71,6 +71,22 @@ struct GCSDriverConformanceTests {
         }
     }
 
+    /// A bucket that does not exist is not a missing file: the driver says so, and does not
+    /// count a delete in it as done.
+    @Test func aMissingBucketIsNotAMissingFile() async throws {
+        let base = try await SharedFakeGCSServer.shared.url()
+        let driver = GCSDriver(client: GCSClient(
+            location: GCSLocation(base: base, bucket: "no-such-bucket-" + UUID().uuidString.lowercased(), rootDirectory: "wharf"),
+            tokens: GCSTokenSource(.anonymous, http: GCSClient.sharedHTTPClient)
+        ))
+        await #expect { try await driver.list("/") } throws: { error in
+            (error as? StorageDriverError).map { !$0.isNotFound && "\($0)".contains("bucket does not exist") } ?? false
+        }
+        await #expect { try await driver.delete("/uploads") } throws: { error in
+            (error as? StorageDriverError).map { !$0.isNotFound } ?? false
+        }
+    }
+
     /// A cancelled append removes the file and its part.
     @Test func aCancelledAppendRemovesTheFile() async throws {
         let driver = try await Self.driver()
